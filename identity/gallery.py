@@ -1,0 +1,62 @@
+"""The protected-people gallery: faces that no account may enroll as a cameo.
+
+A folder of `<person>/<photos>` (public figures, people who asked to be
+protected). Templates are computed once per backend and kept in memory; they
+are compared only with templates of the same model, like everything else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from identity.faces import FaceBackend, FaceTemplate, compare_templates
+from identity.imageio import read_image
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+
+
+@dataclass(frozen=True)
+class GalleryMatch:
+    person: str
+    similarity: float
+
+
+class ProtectedGallery:
+    def __init__(self, folder: Path | None, backend: FaceBackend):
+        self.backend = backend
+        self.folder = Path(folder) if folder else None
+        self.entries: list[tuple[str, FaceTemplate]] = []
+        self.unreadable: list[str] = []
+        if self.folder and self.folder.is_dir():
+            self._load()
+
+    def _load(self) -> None:
+        for person_dir in sorted(p for p in self.folder.iterdir() if p.is_dir()):
+            for photo in sorted(person_dir.iterdir()):
+                if photo.suffix.lower() not in IMAGE_SUFFIXES:
+                    continue
+                template = embed_largest_face(self.backend, read_image(photo))
+                if template is None:
+                    self.unreadable.append(str(photo))
+                else:
+                    self.entries.append((person_dir.name, template))
+
+    def best_match(self, templates: list[FaceTemplate]) -> GalleryMatch | None:
+        """The protected person most like these templates, if above the backend's threshold."""
+        best: GalleryMatch | None = None
+        for person, ref in self.entries:
+            s = max(compare_templates(self.backend, t, ref) for t in templates)
+            if s >= self.backend.match_threshold and (best is None or s > best.similarity):
+                best = GalleryMatch(person, s)
+        return best
+
+
+def embed_largest_face(backend: FaceBackend, rgb: np.ndarray) -> FaceTemplate | None:
+    """Template of the largest face in a photo; retries upsampled for small faces."""
+    faces = backend.detect(rgb) or backend.detect(rgb, small_faces=True)
+    if not faces:
+        return None
+    face = max(faces, key=lambda f: f.height)
+    return backend.embed(rgb, face)

@@ -1,0 +1,245 @@
+"""Where accounts, challenges and cameos live: SQLAlchemy over SQLite (default) or PostgreSQL.
+
+Biometric fields are encrypted before they reach the database (identity.crypto)
+and face crops are encrypted files under the media folder; rows are converted to
+frozen records here, at the store's edge, so nothing above handles ORM objects.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from identity.challenge import Challenge
+from identity.crypto import Cipher
+from identity.errors import IdentityError
+from identity.faces import FaceTemplate
+from identity.voices import VoiceEmbedding
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class ChallengeRow(Base):
+    __tablename__ = "challenges"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[str] = mapped_column(Text)  # the challenge JSON as issued
+    expires_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    used_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class CameoRow(Base):
+    __tablename__ = "cameos"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active | revoked
+    face_backend: Mapped[str] = mapped_column(String(32))
+    face_model: Mapped[str] = mapped_column(String(64))
+    face_templates: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted float32 matrix
+    face_dim: Mapped[int] = mapped_column()
+    voice_backend: Mapped[str] = mapped_column(String(32))
+    voice_model: Mapped[str] = mapped_column(String(64))
+    voice_embedding: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted float32 vector
+    n_crops: Mapped[int] = mapped_column()
+    quality: Mapped[str] = mapped_column(Text)  # JSON: face size, sharpness, pitch, ...
+    liveness: Mapped[str] = mapped_column(Text)  # JSON liveness report
+    challenge_id: Mapped[str] = mapped_column(ForeignKey("challenges.id"))
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    handle: str
+
+
+@dataclass(frozen=True)
+class NewCameo:
+    templates: list[FaceTemplate]
+    voice: VoiceEmbedding
+    crops_png: list[bytes]
+    quality: dict
+    liveness: dict
+
+
+@dataclass(frozen=True)
+class Cameo:
+    id: str
+    account_id: str
+    handle: str
+    status: str
+    templates: list[FaceTemplate]
+    voice: VoiceEmbedding
+    n_crops: int
+    quality: dict
+    liveness: dict
+    challenge_id: str
+    created_at: float
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # Deleted biometric rows are overwritten with zeros, not left in free pages.
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.close()
+
+
+class Store:
+    def __init__(self, database_url: str, media_dir: Path, cipher: Cipher):
+        if database_url.startswith("sqlite:///"):
+            Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(database_url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.media_dir = Path(media_dir)
+        self._cipher = cipher
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        Base.metadata.create_all(self.engine)
+
+    # accounts ------------------------------------------------------------
+    def get_or_create_account(self, handle: str) -> Account:
+        with self._session.begin() as s:
+            row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
+            if row is None:
+                row = AccountRow(id=uuid.uuid4().hex, handle=handle, created_at=time.time())
+                s.add(row)
+            return Account(row.id, row.handle)
+
+    # challenges ----------------------------------------------------------
+    def save_challenge(self, ch: Challenge) -> None:
+        with self._session.begin() as s:
+            if s.get(ChallengeRow, ch.id) is None:
+                s.add(ChallengeRow(id=ch.id, handle=ch.handle, payload=ch.to_json(), expires_at=ch.expires_at))
+
+    def challenge_used(self, challenge_id: str) -> bool:
+        with self._session() as s:
+            row = s.get(ChallengeRow, challenge_id)
+            return row is not None and row.used_at is not None
+
+    def consume_challenge(self, challenge_id: str, now: float | None = None) -> bool:
+        """Mark the challenge used; False if it was used already (atomic, so two uploads cannot both win)."""
+        with self._session.begin() as s:
+            res = s.execute(
+                update(ChallengeRow)
+                .where(ChallengeRow.id == challenge_id, ChallengeRow.used_at.is_(None))
+                .values(used_at=time.time() if now is None else now)
+            )
+            return res.rowcount == 1
+
+    # cameos --------------------------------------------------------------
+    def _crop_path(self, cameo_id: str, k: int) -> Path:
+        return self.media_dir / "cameos" / cameo_id / f"crop_{k}.png.enc"
+
+    def add_cameo(self, account: Account, challenge: Challenge, new: NewCameo) -> str:
+        """Store a verified cameo answering `challenge` (saved and used up by the caller)."""
+        cameo_id = uuid.uuid4().hex
+        t0 = new.templates[0]
+        matrix = np.stack([np.asarray(t.vector, np.float32) for t in new.templates])
+        written: list[Path] = []
+        try:
+            for k, png in enumerate(new.crops_png):
+                path = self._crop_path(cameo_id, k)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+                written.append(path)
+            with self._session.begin() as s:
+                if s.get(ChallengeRow, challenge.id) is None:
+                    raise IdentityError("unknown_challenge", "this challenge was not issued by this studio")
+                s.add(
+                    CameoRow(
+                        id=cameo_id,
+                        account_id=account.id,
+                        status="active",
+                        face_backend=t0.backend,
+                        face_model=t0.model,
+                        face_templates=self._cipher.encrypt(matrix.tobytes(), f"{cameo_id}/face"),
+                        face_dim=matrix.shape[1],
+                        voice_backend=new.voice.backend,
+                        voice_model=new.voice.model,
+                        voice_embedding=self._cipher.encrypt(new.voice.to_bytes(), f"{cameo_id}/voice"),
+                        n_crops=len(new.crops_png),
+                        quality=json.dumps(new.quality),
+                        liveness=json.dumps(new.liveness),
+                        challenge_id=challenge.id,
+                        created_at=time.time(),
+                    )
+                )
+        except BaseException:
+            for path in written:  # nothing half-stored
+                path.unlink(missing_ok=True)
+            if written:
+                written[0].parent.rmdir()
+            raise
+        return cameo_id
+
+    def _to_record(self, row: CameoRow, handle: str) -> Cameo:
+        face = np.frombuffer(self._cipher.decrypt(row.face_templates, f"{row.id}/face"), np.float32)
+        face = face.reshape(-1, row.face_dim)
+        voice = np.frombuffer(self._cipher.decrypt(row.voice_embedding, f"{row.id}/voice"), np.float32)
+        return Cameo(
+            id=row.id,
+            account_id=row.account_id,
+            handle=handle,
+            status=row.status,
+            templates=[FaceTemplate(row.face_backend, row.face_model, v) for v in face],
+            voice=VoiceEmbedding(row.voice_backend, row.voice_model, voice),
+            n_crops=row.n_crops,
+            quality=json.loads(row.quality),
+            liveness=json.loads(row.liveness),
+            challenge_id=row.challenge_id,
+            created_at=row.created_at,
+        )
+
+    def get_cameo(self, cameo_id: str) -> Cameo:
+        with self._session() as s:
+            row = s.get(CameoRow, cameo_id)
+            if row is None:
+                raise IdentityError("no_cameo", f"no cameo {cameo_id}")
+            return self._to_record(row, s.get(AccountRow, row.account_id).handle)
+
+    def active_cameos(self, exclude_account: str | None = None) -> list[Cameo]:
+        with self._session() as s:
+            q = select(CameoRow, AccountRow.handle).join(AccountRow).where(CameoRow.status == "active")
+            if exclude_account:
+                q = q.where(CameoRow.account_id != exclude_account)
+            return [self._to_record(row, handle) for row, handle in s.execute(q)]
+
+    def active_cameo_of(self, account: Account) -> Cameo | None:
+        with self._session() as s:
+            row = s.scalar(select(CameoRow).where(CameoRow.account_id == account.id, CameoRow.status == "active"))
+            return self._to_record(row, account.handle) if row else None
+
+    def crops_png(self, cameo_id: str, n: int) -> list[bytes]:
+        return [self._cipher.decrypt(self._crop_path(cameo_id, k).read_bytes(), f"{cameo_id}/crop/{k}") for k in range(n)]
+
+    def count_rows(self, table: str) -> int:
+        model = {"accounts": AccountRow, "challenges": ChallengeRow, "cameos": CameoRow}[table]
+        with self._session() as s:
+            return len(s.scalars(select(model.id)).all())

@@ -1,0 +1,72 @@
+"""Studio settings, read once from environment variables.
+
+Every knob a deployment may need to turn lives here with its default, so the
+studio starts with no configuration at all (SQLite and media under ./data, the
+offline backends) and a Hugging Face Space only sets what differs.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
+
+
+def _default_data_dir() -> Path:
+    # A Space with persistent storage mounts it at /data.
+    if os.environ.get("SPACE_ID") and Path("/data").is_dir():
+        return Path("/data/cameo-studio")
+    return Path("data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    face_backend: str  # "auto", "dlib" or "insightface"
+    insightface_root: Path  # folder holding models/buffalo_l/*.onnx
+    allow_upload: bool  # may an enrollment come from an uploaded file (not the webcam)?
+    secret_key: str | None  # base64 key for encryption at rest; None: a key file in data_dir
+    challenge_ttl_s: int = 300
+    max_clip_seconds: float = 15.0
+    max_upload_bytes: int = 50 * 1024 * 1024
+    protected_gallery_dir: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (documented in README.md)."""
+    data_dir = Path(os.environ.get("CAMEO_DATA_DIR") or _default_data_dir())
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{(data_dir / 'studio.db').as_posix()}"
+    backend = (os.environ.get("CAMEO_FACE_BACKEND") or "auto").strip().lower()
+    if backend not in {"auto", "dlib", "insightface"}:
+        raise ValueError(f"CAMEO_FACE_BACKEND={backend!r}: expected auto, dlib or insightface")
+    gallery = os.environ.get("CAMEO_PROTECTED_GALLERY")
+    return Settings(
+        data_dir=data_dir,
+        database_url=db_url,
+        face_backend=backend,
+        insightface_root=Path(os.environ.get("CAMEO_INSIGHTFACE_ROOT") or (data_dir / "insightface")),
+        # Locally an upload is fine; a public Space takes webcam recordings only unless told otherwise.
+        allow_upload=_env_bool("CAMEO_ALLOW_UPLOAD", default=not os.environ.get("SPACE_ID")),
+        secret_key=os.environ.get("CAMEO_SECRET_KEY") or None,
+        challenge_ttl_s=int(os.environ.get("CAMEO_CHALLENGE_TTL_S") or 300),
+        max_clip_seconds=float(os.environ.get("CAMEO_MAX_CLIP_SECONDS") or 15.0),
+        max_upload_bytes=int(os.environ.get("CAMEO_MAX_UPLOAD_MB") or 50) * 1024 * 1024,
+        protected_gallery_dir=Path(gallery) if gallery else None,
+    )
