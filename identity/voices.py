@@ -60,8 +60,8 @@ def _encoder():
 def _speech_only(audio: np.ndarray) -> np.ndarray:
     from resemblyzer import preprocess_wav
 
-    if audio.size == 0:
-        return audio
+    if audio.size == 0 or float(np.sqrt(np.mean(np.square(audio)))) < 1e-4:
+        return audio[:0]  # digital silence: nothing to normalise (resemblyzer would divide by zero)
     return preprocess_wav(np.asarray(audio, dtype=np.float32), source_sr=AUDIO_RATE)
 
 

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from identity.crypto import Cipher
-from identity.enrollment import Enroller
 from identity.faces import DlibBackend
-from identity.gallery import ProtectedGallery
 from identity.store import Store
 from tests.clip_synth import compliant_recording, write_clip
 
@@ -28,7 +26,9 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture()
-def enroller(store: Store, backend: DlibBackend) -> Enroller:
+def enroller(store: Store, backend: DlibBackend):
+    from identity.enrollment import Enroller
+
     return Enroller(store, backend, gallery=None)
 
 

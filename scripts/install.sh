@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create .venv (if needed) and install a requirements file into it.
+# Usage: scripts/install.sh requirements.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+req="${1:-requirements.txt}"
+py="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$py" -m venv .venv
+fi
+stamp=".venv/.installed-$(basename "$req")"
+# Re-install only when a requirements file changed since the last install.
+if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ "$req" -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  # torch is pinned in requirements.txt to the CPU build; see README "GPU".
+  .venv/bin/python -m pip install --quiet -r "$req"
+  touch "$stamp"
+fi
