@@ -19,7 +19,7 @@ from identity.challenge import Challenge, issue_challenge
 from identity.errors import IdentityError, MediaError
 from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend
 from identity.gallery import ProtectedGallery
-from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness
+from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness, flow_parallax
 from identity.media import Clip, load_clip
 from identity.pose import (
     PITCH_TURN_DEG,
@@ -127,6 +127,22 @@ def _spread_pick(indices: list[int], times: list[float], k: int, min_gap_s: floa
     return chosen
 
 
+def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], offness: list[float]) -> list[float]:
+    """Optical-flow parallax of each turn, tracked from 0.3 s before it starts to its peak."""
+    times = [t for t, _, _ in single]
+    out = []
+    for turn in turns:
+        inside = [i for i, t in enumerate(times) if turn.start_s <= t <= turn.end_s]
+        if not inside:
+            continue
+        peak = max(inside, key=lambda i: offness[i])
+        first = max(0, inside[0] - 3)
+        value = flow_parallax([single[i][1] for i in range(first, peak + 1)], single[first][2].bbox)
+        if value is not None:
+            out.append(value)
+    return out
+
+
 def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
     """Measure everything the verifier judges, in one pass over the frames and one over the audio."""
     start = time.perf_counter()
@@ -168,7 +184,9 @@ def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
             if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) != "CENTER" and any(u.start_s <= t <= u.end_s for u in turns)
         ]
         frontal = sorted(range(len(single)), key=lambda i: offness[i])
-        liveness = assess_liveness([f.landmarks for _, _, f in single], turned, frontal[0])
+        liveness = assess_liveness(
+            [f.landmarks for _, _, f in single], turned, frontal[0], _turn_parallax(single, turns, offness)
+        )
         height_frac = float(np.median([f.height for _, _, f in single])) / clip.height
         frontal_set = [i for i in frontal if offness[i] < 0.5] or frontal[:1]
         sharp = {i: _sharpness(single[i][1], single[i][2]) for i in frontal_set}
@@ -237,6 +255,7 @@ def inspect_report(a: ClipAnalysis) -> dict:
             "reasons": a.liveness.reasons,
             "shape_motion": round(a.liveness.shape_motion, 4),
             "nonplanar_residual": round(a.liveness.nonplanar_residual, 4),
+            "flow_parallax": None if a.liveness.flow_parallax is None else round(a.liveness.flow_parallax, 4),
         },
         "face_height_frac": round(a.face_height_frac, 3),
         "sharpness": round(a.sharpness, 1),
