@@ -42,11 +42,12 @@ from identity.voices import (
 )
 
 # The face must fill a reasonable part of the frame: at least this fraction of
-# the frame height (a webcam at arm's length gives 0.3-0.6; the fixtures 0.4-0.5).
+# the frame height (a webcam at arm's length gives 0.3-0.6; the fixtures 0.46-0.62).
 MIN_FACE_HEIGHT_FRAC = 0.15
-# Variance of the Laplacian of the face, grey, scaled to 128 px high. Measured:
-# the fixture videos 60-400; the same frames blurred with a 9 px Gaussian
-# (sigma ~2.5) fall under 15; see tests/test_enrollment.py.
+# Variance of the Laplacian of the face, grey, scaled to 128 px high. Measured
+# (median per clip) on the five fixture videos: 158-758; the same frames blurred
+# with a Gaussian of sigma 2 px: 22-114, sigma 3: 10-44, sigma 4: 6-24. A face
+# this soft is useless as a generation reference; see tests/test_enrollment.py.
 MIN_FACE_SHARPNESS = 20.0
 # The share of analysed frames that must show the face (turning fast can lose it briefly).
 MIN_FACE_FRAME_SHARE = 0.8
@@ -143,12 +144,21 @@ def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
     return out
 
 
-def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
-    """Measure everything the verifier judges, in one pass over the frames and one over the audio."""
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class _FaceScan:
+    single: list[tuple[float, np.ndarray, Face]]  # frames with exactly one face
+    with_face: int
+    max_faces: int
+    multi_face_at_s: float | None
+    longest_gap_s: tuple[float, float] | None
+
+
+def _scan_faces(clip: Clip, backend: FaceBackend) -> _FaceScan:
+    """Detect faces in every analysed frame; note when there were two and the longest stretch with none."""
     single: list[tuple[float, np.ndarray, Face]] = []
     max_faces, multi_at, with_face = 0, None, 0
-    gap_start, longest_gap = None, None
+    gaps: list[tuple[float, float]] = []
+    gap_start = None
     for t, rgb in clip.frames:
         faces = backend.detect(rgb)
         max_faces = max(max_faces, len(faces))
@@ -157,75 +167,90 @@ def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
         if faces:
             with_face += 1
             if gap_start is not None:
-                if longest_gap is None or t - gap_start > longest_gap[1] - longest_gap[0]:
-                    longest_gap = (gap_start, t)
+                gaps.append((gap_start, t))
                 gap_start = None
         elif gap_start is None:
             gap_start = t
         if len(faces) == 1:
             single.append((t, rgb, faces[0]))
-    if gap_start is not None and clip.frames:
-        end = clip.frames[-1][0]
-        if longest_gap is None or end - gap_start > longest_gap[1] - longest_gap[0]:
-            longest_gap = (gap_start, end)
+    if gap_start is not None:
+        gaps.append((gap_start, clip.frames[-1][0]))
+    longest = max(gaps, key=lambda g: g[1] - g[0]) if gaps else None
+    return _FaceScan(single, with_face, max_faces, multi_at, longest)
 
-    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single]
+
+@dataclass(frozen=True)
+class _FaceIdentity:
+    liveness: LivenessReport
+    height_frac: float
+    sharpness: float
+    templates: list[FaceTemplate]
+    crops: list[np.ndarray]
+    identity_min_similarity: float | None
+
+
+def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], clip_height: int,
+                   backend: FaceBackend) -> _FaceIdentity:
+    """Liveness, quality, templates and reference crops from the single-face frames."""
+    if not single:
+        return _FaceIdentity(LivenessReport(False, 0.0, 0.0, reasons=["no face was found in the clip"]),
+                             0.0, 0.0, [], [], None)
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    offness = [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
+    turned = [
+        i for i, (t, _, f) in enumerate(single)
+        if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) != "CENTER" and any(u.start_s <= t <= u.end_s for u in turns)
+    ]
+    frontal = sorted(range(len(single)), key=lambda i: offness[i])
+    liveness = assess_liveness(
+        [f.landmarks for _, _, f in single], turned, frontal[0], _turn_parallax(single, turns, offness)
+    )
+    height_frac = float(np.median([f.height for _, _, f in single])) / clip_height
+    frontal_set = [i for i in frontal if offness[i] < 0.5] or frontal[:1]
+    sharp = {i: _sharpness(single[i][1], single[i][2]) for i in frontal_set}
+    times = [t for t, _, _ in single]
+    # Sharp frames first, then the most frontal: these become the templates and the reference crops.
+    best = sorted(frontal_set, key=lambda i: (-sharp[i] if sharp[i] >= MIN_FACE_SHARPNESS else 0, offness[i]))
+    templates = [backend.embed(single[i][1], single[i][2]) for i in _spread_pick(best, times, N_TEMPLATES)]
+    crops = [backend.align(single[i][1], single[i][2], CROP_SIZE) for i in _spread_pick(best, times, N_CROPS, 1.0)]
+    # Same person throughout: near-frontal frames spread over the whole clip, against the templates.
+    by_time = sorted(frontal_set, key=lambda i: times[i])
+    probes = [by_time[k] for k in np.linspace(0, len(by_time) - 1, min(6, len(by_time))).astype(int)]
+    sims = [max(compare_templates(backend, backend.embed(single[i][1], single[i][2]), t) for t in templates)
+            for i in probes]
+    return _FaceIdentity(liveness, height_frac, float(np.median(list(sharp.values()))), templates, crops,
+                         float(min(sims)) if sims else None)
+
+
+def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
+    """Measure everything the verifier judges, in one pass over the frames and one over the audio."""
+    start = time.perf_counter()
+    scan = _scan_faces(clip, backend)
+    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in scan.single]
     turns = turn_sequence(poses)
-    templates: list[FaceTemplate] = []
-    crops: list[np.ndarray] = []
-    identity_min = None
-    liveness = LivenessReport(False, 0.0, 0.0, ["no face was found in the clip"])
-    height_frac = sharpness = 0.0
-    if single:
-        yaw0, pitch0 = neutral_pose(poses)
-        offness = [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
-        turned = [
-            i for i, (t, _, f) in enumerate(single)
-            if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) != "CENTER" and any(u.start_s <= t <= u.end_s for u in turns)
-        ]
-        frontal = sorted(range(len(single)), key=lambda i: offness[i])
-        liveness = assess_liveness(
-            [f.landmarks for _, _, f in single], turned, frontal[0], _turn_parallax(single, turns, offness)
-        )
-        height_frac = float(np.median([f.height for _, _, f in single])) / clip.height
-        frontal_set = [i for i in frontal if offness[i] < 0.5] or frontal[:1]
-        sharp = {i: _sharpness(single[i][1], single[i][2]) for i in frontal_set}
-        sharpness = float(np.median(list(sharp.values())))
-        times = [t for t, _, _ in single]
-        best = sorted(frontal_set, key=lambda i: (-sharp[i] if sharp[i] >= MIN_FACE_SHARPNESS else 0, offness[i]))
-        for i in _spread_pick(best, times, N_TEMPLATES):
-            templates.append(backend.embed(single[i][1], single[i][2]))
-        for i in _spread_pick(best, times, N_CROPS, min_gap_s=1.0):
-            crops.append(backend.align(single[i][1], single[i][2], CROP_SIZE))
-        # Same person throughout: near-frontal frames spread over the whole clip, against the templates.
-        by_time = sorted(frontal_set, key=lambda i: times[i])
-        probes = [by_time[k] for k in np.linspace(0, len(by_time) - 1, min(6, len(by_time))).astype(int)]
-        sims = [max(compare_templates(backend, backend.embed(single[i][1], single[i][2]), t) for t in templates) for i in probes]
-        identity_min = float(min(sims)) if sims else None
-
+    face = _face_identity(scan.single, turns, clip.height, backend)
     voice, voice_error, pitch = None, None, None
     try:
         voice = analyse_voice(clip.audio)
         pitch = median_pitch_hz(clip.audio)
     except IdentityError as exc:
         voice_error = exc.message
-    digits = recognize_digits(clip.audio)
     return ClipAnalysis(
         duration_s=clip.duration_s,
         n_frames=len(clip.frames),
-        frames_with_face=with_face,
-        max_faces=max_faces,
-        multi_face_at_s=multi_at,
-        longest_gap_s=longest_gap,
+        frames_with_face=scan.with_face,
+        max_faces=scan.max_faces,
+        multi_face_at_s=scan.multi_face_at_s,
+        longest_gap_s=scan.longest_gap_s,
         poses=poses,
         turns=turns,
-        liveness=liveness,
-        face_height_frac=height_frac,
-        sharpness=sharpness,
-        templates=templates,
-        identity_min_similarity=identity_min,
-        crops=crops,
-        digits=digits,
+        liveness=face.liveness,
+        face_height_frac=face.height_frac,
+        sharpness=face.sharpness,
+        templates=face.templates,
+        identity_min_similarity=face.identity_min_similarity,
+        crops=face.crops,
+        digits=recognize_digits(clip.audio),
         voice=voice,
         voice_error=voice_error,
         median_pitch_hz=pitch,

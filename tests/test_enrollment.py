@@ -74,9 +74,9 @@ def test_webm_from_a_browser_enrolls_too(enroller, store, tmp_path):
 
 
 def test_the_challenge_is_used_up_by_an_attempt(enroller, store, good_clip):
-    ch = _challenge(handle="bob", digits="00000", store=store)  # wrong digits: the attempt fails
+    ch = _challenge(handle="bob", turns=("RIGHT", "LEFT", "DOWN"), store=store)  # wrong order: the attempt fails
     assert not enroller.enroll(good_clip, ch).ok
-    again = enroller.enroll(good_clip, _challenge(handle="bob", digits="00000", id=ch.id))
+    again = enroller.enroll(good_clip, _challenge(handle="bob", id=ch.id))  # the right order, too late
     assert "already used" in _failed(again)["challenge"]
     assert store.count_rows("cameos") == 0
 
