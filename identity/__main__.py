@@ -71,13 +71,15 @@ def _run(args, settings) -> int:
         _print(evaluate_voices(args.dir), args.json)
         return 0
     if args.command == "inspect":
+        from identity.challenge import consent_sentence
         from identity.enrollment import analyse_clip, inspect_report
         from identity.media import load_clip
 
         start = time.perf_counter()
         clip = load_clip(args.video, max_seconds=settings.max_clip_seconds, max_bytes=settings.max_upload_bytes,
                          require_audio=False)
-        report = inspect_report(analyse_clip(clip, _backend(settings)))
+        # No challenge: expect the studio's consent sentence, whatever the name in it.
+        report = inspect_report(analyse_clip(clip, _backend(settings), consent_sentence("")))
         report["seconds_to_process"] = round(time.perf_counter() - start, 2)  # decoding included
         _print(report, args.json)
         return 0

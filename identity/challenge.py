@@ -64,7 +64,7 @@ def validate_handle(handle: str) -> str:
 
 
 def consent_sentence(handle: str) -> str:
-    return f"I am {handle}, and I agree that {STUDIO_NAME} may create my cameo from this recording."
+    return f"I, {handle}, agree to let {STUDIO_NAME} create my cameo from this recording."
 
 
 def issue_challenge(handle: str, ttl_s: int = 300, now: float | None = None) -> Challenge:

@@ -222,8 +222,12 @@ def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
                          float(min(sims)) if sims else None)
 
 
-def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
-    """Measure everything the verifier judges, in one pass over the frames and one over the audio."""
+def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAnalysis:
+    """Measure everything the verifier judges, in one pass over the frames and one over the audio.
+
+    `sentence` is the consent sentence the person read before the digits; the
+    digit recogniser expects it (see identity/speech.py).
+    """
     start = time.perf_counter()
     scan = _scan_faces(clip, backend)
     poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in scan.single]
@@ -250,7 +254,7 @@ def analyse_clip(clip: Clip, backend: FaceBackend) -> ClipAnalysis:
         templates=face.templates,
         identity_min_similarity=face.identity_min_similarity,
         crops=face.crops,
-        digits=recognize_digits(clip.audio),
+        digits=recognize_digits(clip.audio, sentence=sentence),
         voice=voice,
         voice_error=voice_error,
         median_pitch_hz=pitch,
@@ -436,7 +440,7 @@ class Enroller:
             clip = self._load(path, source)
         except IdentityError as exc:
             return Verdict(False, [Check("media", False, exc.message)]), None
-        analysis = analyse_clip(clip, self.backend)
+        analysis = analyse_clip(clip, self.backend, challenge.sentence)
         registry = Registry(self.store.active_cameos(exclude_account=account.id if account else None), self.gallery)
         checks = [Check("media", True)] + judge(
             analysis, challenge, self.backend,
