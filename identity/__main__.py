@@ -12,6 +12,9 @@ import warnings
 from pathlib import Path
 
 
+INSPECT_MAX_SECONDS = 120.0
+
+
 def _print(obj: dict, as_json: bool) -> None:
     if as_json:
         print(json.dumps(obj, indent=2, default=float))
@@ -76,8 +79,9 @@ def _run(args, settings) -> int:
         from identity.media import load_clip
 
         start = time.perf_counter()
-        clip = load_clip(args.video, max_seconds=settings.max_clip_seconds, max_bytes=settings.max_upload_bytes,
-                         require_audio=False)
+        # Any clip, not only a valid enrollment: longer and silent clips are inspected too.
+        clip = load_clip(args.video, max_seconds=max(settings.max_clip_seconds, INSPECT_MAX_SECONDS),
+                         max_bytes=settings.max_upload_bytes, require_audio=False)
         # No challenge: expect the studio's consent sentence, whatever the name in it.
         report = inspect_report(analyse_clip(clip, _backend(settings), consent_sentence("")))
         report["seconds_to_process"] = round(time.perf_counter() - start, 2)  # decoding included
