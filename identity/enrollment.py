@@ -17,7 +17,7 @@ import numpy as np
 
 from identity.challenge import Challenge, issue_challenge
 from identity.errors import IdentityError, MediaError
-from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend
+from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend, made_by
 from identity.gallery import ProtectedGallery
 from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness, flow_parallax
 from identity.media import Clip, load_clip
@@ -369,7 +369,7 @@ def _registry_failure(templates: list[FaceTemplate], backend: FaceBackend, regis
     if not templates:
         return "we could not take a face template from the clip"
     for cameo in registry.others:
-        same_model = [t for t in cameo.templates if (t.backend, t.model) == (backend.name, backend.model)]
+        same_model = [t for t in cameo.templates if made_by(t, backend)]
         if same_model and max(compare_templates(backend, a, b) for a in templates for b in same_model) >= backend.match_threshold:
             return "this face is already the active cameo of another account; a person can have only one cameo"
     if registry.gallery is not None:
@@ -500,7 +500,7 @@ class Enroller:
         analysis = analyse_clip(clip, self.backend)
         reasons = []
         face_sim = None
-        stored = [t for t in cameo.templates if (t.backend, t.model) == (self.backend.name, self.backend.model)]
+        stored = [t for t in cameo.templates if made_by(t, self.backend)]
         if not stored:
             reasons.append(f"this cameo was enrolled with {cameo.templates[0].model}; the studio now uses "
                            f"{self.backend.model}, so the face cannot be compared: re-enroll")

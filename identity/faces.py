@@ -18,6 +18,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from identity.embedding import Embedding
 from identity.errors import IdentityError, ModelUnavailableError
 from identity.pose import head_pose_from_landmarks
 
@@ -37,16 +38,8 @@ class Face:
         return self.bbox[3] - self.bbox[1]
 
 
-@dataclass(frozen=True)
-class FaceTemplate:
-    """An identity embedding, tagged with what made it."""
-
-    backend: str
-    model: str
-    vector: np.ndarray
-
-    def to_bytes(self) -> bytes:
-        return np.asarray(self.vector, dtype=np.float32).tobytes()
+class FaceTemplate(Embedding):
+    """A face identity embedding, tagged with what made it."""
 
 
 class FaceBackend(Protocol):
@@ -66,10 +59,14 @@ class FaceBackend(Protocol):
     def similarity(self, a: np.ndarray, b: np.ndarray) -> float: ...
 
 
+def made_by(template: FaceTemplate, backend: FaceBackend) -> bool:
+    return (template.backend, template.model) == (backend.name, backend.model)
+
+
 def compare_templates(backend: FaceBackend, a: FaceTemplate, b: FaceTemplate) -> float:
     """Similarity of two templates; refuses templates made by different models."""
     for t in (a, b):
-        if (t.backend, t.model) != (backend.name, backend.model):
+        if not made_by(t, backend):
             raise IdentityError(
                 "model_mismatch",
                 f"a face template made by {t.backend}/{t.model} cannot be compared with "

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from identity.embedding import Embedding
 from identity.errors import IdentityError
 
 AUDIO_RATE = 16000
@@ -29,14 +30,8 @@ MIN_WINDOWS_PER_VOICE = 2
 MIN_SPEECH_SECONDS = 1.0
 
 
-@dataclass(frozen=True)
-class VoiceEmbedding:
-    backend: str
-    model: str
-    vector: np.ndarray
-
-    def to_bytes(self) -> bytes:
-        return np.asarray(self.vector, dtype=np.float32).tobytes()
+class VoiceEmbedding(Embedding):
+    """A speaker embedding, tagged with what made it."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +139,7 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def voice_similarity(a: VoiceEmbedding, b: VoiceEmbedding) -> float:
-    if (a.backend, a.model) != (b.backend, b.model):
+    if not a.same_model(b):
         raise IdentityError(
             "model_mismatch", f"voice embeddings of {a.model} and {b.model} cannot be compared; re-enroll"
         )
