@@ -1,6 +1,8 @@
 """Cameo Studio, the Gradio app: layout and wiring only; every rule lives in identity/."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 
 from identity.challenge import Challenge
@@ -28,28 +30,43 @@ def verdict_markdown(v: Verdict) -> str:
     return f"### ❌ We could not verify this recording\n{reasons}\n\nStart a new enrollment and record again."
 
 
+def start_enrollment(enroller: Enroller, handle: str):
+    try:
+        ch = enroller.new_challenge(handle)
+    except IdentityError as exc:
+        raise gr.Error(exc.message) from exc
+    return challenge_markdown(ch), ch
+
+
+def verify_recording(enroller: Enroller, source: str, video_path: str | None, ch: Challenge | None):
+    if ch is None:
+        raise gr.Error("Start an enrollment first: the challenge tells you what to say and do.")
+    if not video_path:
+        raise gr.Error("Record (or upload) your clip first.")
+    try:
+        verdict = enroller.enroll(video_path, ch, source=source)
+    finally:
+        # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept.
+        Path(video_path).unlink(missing_ok=True)
+    crops = []
+    if verdict.ok:
+        cameo = enroller.store.get_cameo(verdict.cameo_id)
+        crops = [_png_to_rgb(p) for p in enroller.store.crops_png(cameo.id, cameo.n_crops)]
+    return verdict_markdown(verdict), crops, None  # a challenge answers one recording
+
+
 def build_ui(enroller: Enroller, allow_upload: bool) -> gr.Blocks:
+    source = "upload" if allow_upload else "webcam"
+
     def start(handle: str):
-        try:
-            ch = enroller.new_challenge(handle)
-        except IdentityError as exc:
-            raise gr.Error(exc.message) from exc
-        return challenge_markdown(ch), ch
+        return start_enrollment(enroller, handle)
 
     def verify(video_path: str | None, ch: Challenge | None, progress=gr.Progress()):
-        if ch is None:
-            raise gr.Error("Start an enrollment first: the challenge tells you what to say and do.")
-        if not video_path:
-            raise gr.Error("Record (or upload) your clip first.")
         progress(0.1, desc="Checking your recording")
-        verdict = enroller.enroll(video_path, ch, source="upload" if allow_upload else "webcam")
-        crops = []
-        if verdict.ok:
-            cameo = enroller.store.get_cameo(verdict.cameo_id)
-            crops = [_png_to_rgb(p) for p in enroller.store.crops_png(cameo.id, cameo.n_crops)]
-        return verdict_markdown(verdict), crops, None  # a challenge answers one recording
+        return verify_recording(enroller, source, video_path, ch)
 
-    with gr.Blocks(title="Cameo Studio") as demo:
+    # Gradio's own upload cache is swept hourly too, in case a request dies before the unlink.
+    with gr.Blocks(title="Cameo Studio", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# Cameo Studio\nEnroll your cameo: one short recording proves it is really you, and that you agree.")
         with gr.Row():
             handle = gr.Textbox(label="Your handle", placeholder="alice")

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import httpx
 
-from app import build_ui, challenge_markdown, verdict_markdown
+import gradio as gr
+import pytest
+
+from app import build_ui, challenge_markdown, start_enrollment, verdict_markdown, verify_recording
 from identity.challenge import issue_challenge
 from identity.enrollment import Check, Verdict
 
@@ -32,3 +35,17 @@ def test_studio_page_is_served_on_loopback(enroller):
         assert video["props"]["sources"] == ["webcam"]
     finally:
         demo.close()
+
+
+def test_a_bad_handle_reaches_the_person_as_a_message(enroller):
+    with pytest.raises(gr.Error, match="3 to 32 characters"):
+        start_enrollment(enroller, "no spaces allowed")
+
+
+def test_recording_is_deleted_after_verification_and_the_challenge_spent(enroller, tmp_path):
+    _, ch = start_enrollment(enroller, "alice")
+    recording = tmp_path / "upload.mp4"
+    recording.write_bytes(b"not a video at all")
+    md, crops, state = verify_recording(enroller, "upload", str(recording), ch)
+    assert "could not be read as a video" in md and crops == [] and state is None
+    assert not recording.exists()

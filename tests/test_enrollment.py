@@ -202,13 +202,28 @@ def test_upload_refused_where_the_deployment_allows_only_webcam(store, backend, 
     assert "webcam only" in _failed(verdict)["media"]
 
 
-def test_bad_file_changes_nothing(enroller, store, tmp_path):
-    bad = tmp_path / "bad.mp4"
-    bad.write_bytes(b"\x00" * 1000)
-    verdict = enroller.enroll(bad, _challenge(store=store))
-    assert "media" in _failed(verdict)
+def _bad_file(kind: str, tmp_path: Path, good_clip: Path) -> Path:
+    path = tmp_path / f"{kind}.mp4"
+    if kind == "zeros":
+        path.write_bytes(b"\x00" * 1000)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "image":
+        path.write_bytes((D3.parents[1] / "spoof" / "silentface_image_T1.jpg").read_bytes())
+    elif kind == "truncated":
+        path.write_bytes(good_clip.read_bytes()[: good_clip.stat().st_size // 2])
+    elif kind == "no_audio":
+        write_clip(path, neutral_frames(3.0), None)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["zeros", "empty", "image", "truncated", "no_audio"])
+def test_bad_file_is_explained_and_changes_nothing(enroller, store, tmp_path, good_clip, kind):
+    verdict = enroller.enroll(_bad_file(kind, tmp_path, good_clip), _challenge(store=store))
+    assert [c.name for c in verdict.checks] == ["media"] and not verdict.ok
+    assert verdict.reasons[0]
     assert store.count_rows("cameos") == 0
-    assert not list((tmp_path).rglob("*.enc"))
+    assert not list(tmp_path.rglob("*.enc"))
 
 
 def test_reverification_matches_the_owner_and_not_someone_else(enroller, store, good_clip, tmp_path):
