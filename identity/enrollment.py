@@ -211,13 +211,25 @@ def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
     times = [t for t, _, _ in single]
     # Sharp frames first, then the most frontal: these become the templates and the reference crops.
     best = sorted(frontal_set, key=lambda i: (-sharp[i] if sharp[i] >= MIN_FACE_SHARPNESS else 0, offness[i]))
-    templates = [backend.embed(single[i][1], single[i][2]) for i in _spread_pick(best, times, N_TEMPLATES)]
+    embedded: dict[int, FaceTemplate] = {}
+
+    def embed(i: int) -> FaceTemplate:  # each frame is embedded at most once (~70 ms each with dlib)
+        if i not in embedded:
+            embedded[i] = backend.embed(single[i][1], single[i][2])
+        return embedded[i]
+
+    template_idx = _spread_pick(best, times, N_TEMPLATES)
+    templates = [embed(i) for i in template_idx]
     crops = [backend.align(single[i][1], single[i][2], CROP_SIZE) for i in _spread_pick(best, times, N_CROPS, 1.0)]
-    # Same person throughout: near-frontal frames spread over the whole clip, against the templates.
+    # Same person throughout: near-frontal frames spread over the whole clip, each against the
+    # templates taken from other moments.
     by_time = sorted(frontal_set, key=lambda i: times[i])
     probes = [by_time[k] for k in np.linspace(0, len(by_time) - 1, min(6, len(by_time))).astype(int)]
-    sims = [max(compare_templates(backend, backend.embed(single[i][1], single[i][2]), t) for t in templates)
-            for i in probes]
+    sims = []
+    for i in probes:
+        others = [embed(j) for j in template_idx if j != i]
+        if others:
+            sims.append(max(compare_templates(backend, embed(i), t) for t in others))
     return _FaceIdentity(liveness, height_frac, float(np.median(list(sharp.values()))), templates, crops,
                          float(min(sims)) if sims else None)
 
