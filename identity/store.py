@@ -6,35 +6,25 @@ frozen records here, at the store's edge, so nothing above handles ORM objects.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import (
-    Float,
-    ForeignKey,
-    LargeBinary,
-    String,
-    Text,
-    create_engine,
-    event,
-    select,
-    update,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, select, update
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from identity.audit import AuditEvent, ChainCheck, append_event, read_events, verify_audit_chain
 from identity.challenge import Challenge
 from identity.crypto import Cipher
+from identity.db import Base, compact, make_engine
 from identity.errors import IdentityError
 from identity.faces import FaceTemplate
 from identity.voices import VoiceEmbedding
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class AccountRow(Base):
@@ -57,7 +47,7 @@ class CameoRow(Base):
     __tablename__ = "cameos"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # active | revoked
+    status: Mapped[str] = mapped_column(String(16), index=True)  # active (a revoked cameo is deleted; a tombstone stays)
     face_backend: Mapped[str] = mapped_column(String(32))
     face_model: Mapped[str] = mapped_column(String(64))
     face_templates: Mapped[bytes] = mapped_column(LargeBinary)  # encrypted float32 matrix
@@ -70,6 +60,38 @@ class CameoRow(Base):
     liveness: Mapped[str] = mapped_column(Text)  # JSON liveness report
     challenge_id: Mapped[str] = mapped_column(ForeignKey("challenges.id"))
     created_at: Mapped[float] = mapped_column(Float)
+
+
+class CameoTombstoneRow(Base):
+    """What remains of a revoked cameo: ids, dates and a hash of its record; no biometric data."""
+
+    __tablename__ = "cameo_tombstones"
+    cameo_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(32), index=True)
+    challenge_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[float] = mapped_column(Float)
+    revoked_at: Mapped[float] = mapped_column(Float)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    cameo_id: str
+    account_id: str
+    challenge_id: str
+    created_at: float
+    revoked_at: float
+    record_sha256: str
+
+
+def cameo_record_sha256(row: CameoRow) -> str:
+    """A hash of the cameo's consent record (ids, dates, models), never of its biometric data."""
+    record = {
+        "cameo_id": row.id, "account_id": row.account_id, "challenge_id": row.challenge_id,
+        "created_at": repr(row.created_at), "face_model": f"{row.face_backend}/{row.face_model}",
+        "voice_model": f"{row.voice_backend}/{row.voice_model}",
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -102,26 +124,14 @@ class Cameo:
     created_at: float
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    # Deleted biometric rows are overwritten with zeros, not left in free pages.
-    cur.execute("PRAGMA secure_delete=ON")
-    cur.close()
-
-
 class Store:
     def __init__(self, database_url: str, media_dir: Path, cipher: Cipher):
-        if database_url.startswith("sqlite:///"):
-            Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(database_url)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(database_url)
         self.media_dir = Path(media_dir)
         self._cipher = cipher
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         Base.metadata.create_all(self.engine)
+        self.purge_orphan_media()
 
     # accounts ------------------------------------------------------------
     def get_or_create_account(self, handle: str) -> Account:
@@ -191,6 +201,7 @@ class Store:
                         created_at=time.time(),
                     )
                 )
+                append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id})
         except BaseException:
             for path in written:  # nothing half-stored
                 path.unlink(missing_ok=True)
@@ -238,6 +249,62 @@ class Store:
 
     def crops_png(self, cameo_id: str, n: int) -> list[bytes]:
         return [self._cipher.decrypt(self._crop_path(cameo_id, k).read_bytes(), f"{cameo_id}/crop/{k}") for k in range(n)]
+
+    # revocation -----------------------------------------------------------
+    def revoke_cameo(self, cameo_id: str, actor: str) -> Tombstone:
+        """Delete a cameo's biometric data for good, leaving a tombstone and an audit event.
+
+        The row goes first, in one transaction with its tombstone and audit event:
+        from that commit on the cameo does not exist for anyone. Then the crop files
+        go, and the database is compacted so no freed page or WAL frame keeps a copy.
+        """
+        now = time.time()
+        with self._session.begin() as s:
+            row = s.get(CameoRow, cameo_id)
+            if row is None:
+                raise IdentityError("no_cameo", f"no active cameo {cameo_id}")
+            tomb = CameoTombstoneRow(cameo_id=row.id, account_id=row.account_id, challenge_id=row.challenge_id,
+                                     created_at=row.created_at, revoked_at=now, record_sha256=cameo_record_sha256(row))
+            s.delete(row)
+            s.add(tomb)
+            append_event(s, "revoke", actor, cameo_id, {"record_sha256": tomb.record_sha256})
+        shutil.rmtree(self.media_dir / "cameos" / cameo_id, ignore_errors=True)  # purge_orphan_media retries at start
+        compact(self.engine)
+        return Tombstone(tomb.cameo_id, tomb.account_id, tomb.challenge_id, tomb.created_at, tomb.revoked_at,
+                         tomb.record_sha256)
+
+    def purge_orphan_media(self) -> list[str]:
+        """Remove media folders of cameos that no longer exist (finishes a revoke or enroll cut short).
+
+        Run at start-up only: while the studio runs, an enrollment writes its crops
+        just before committing its row, and must not lose them to a sweep.
+        """
+        folder = self.media_dir / "cameos"
+        if not folder.is_dir():
+            return []
+        with self._session() as s:
+            live = set(s.scalars(select(CameoRow.id)))
+        removed = []
+        for path in folder.iterdir():
+            if path.name not in live:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                removed.append(path.name)
+        return removed
+
+    def tombstone(self, cameo_id: str) -> Tombstone | None:
+        with self._session() as s:
+            t = s.get(CameoTombstoneRow, cameo_id)
+            return Tombstone(t.cameo_id, t.account_id, t.challenge_id, t.created_at, t.revoked_at,
+                             t.record_sha256) if t else None
+
+    # audit ---------------------------------------------------------------
+    def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
+        with self._session() as s:
+            return read_events(s, subject)
+
+    def verify_audit_chain(self) -> ChainCheck:
+        with self._session() as s:
+            return verify_audit_chain(s)
 
     def count_rows(self, table: str) -> int:
         model = {"accounts": AccountRow, "challenges": ChallengeRow, "cameos": CameoRow}[table]

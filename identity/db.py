@@ -1,0 +1,48 @@
+"""The SQLAlchemy base and engine every table of the studio shares.
+
+SQLite (the embedded default) gets foreign keys, WAL, and secure_delete so that
+a deleted row's bytes are overwritten, not left in free pages; PostgreSQL needs
+no such settings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.close()
+
+
+def make_engine(database_url: str) -> Engine:
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def compact(engine: Engine) -> None:
+    """After deleting biometric rows: make sure no copy of their bytes is left in the database files.
+
+    SQLite: secure_delete zeroes freed pages, the WAL is checkpointed and truncated
+    (it may still hold the old pages), and VACUUM rewrites the file. PostgreSQL: a
+    deleted row is gone for our readers; VACUUM there is the operator's routine.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("VACUUM")
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
