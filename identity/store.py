@@ -31,6 +31,7 @@ class AccountRow(Base):
     __tablename__ = "accounts"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    birth_year: Mapped[int | None] = mapped_column(nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
 
 
@@ -94,10 +95,21 @@ def cameo_record_sha256(row: CameoRow) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
+ADULT_AGE = 18
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
     handle: str
+    birth_year: int | None = None
+
+    @property
+    def is_teen(self) -> bool:
+        """Under 18 this year; an unknown age is treated as a teen (the stricter rules)."""
+        if self.birth_year is None:
+            return True
+        return time.gmtime().tm_year - self.birth_year < ADULT_AGE
 
 
 @dataclass(frozen=True)
@@ -134,13 +146,25 @@ class Store:
         self.purge_orphan_media()
 
     # accounts ------------------------------------------------------------
-    def get_or_create_account(self, handle: str) -> Account:
+    @property
+    def session(self) -> sessionmaker:
+        """Sessions on this store's database, for the other tables of identity/ (consent ledger)."""
+        return self._session
+
+    def get_or_create_account(self, handle: str, birth_year: int | None = None) -> Account:
         with self._session.begin() as s:
             row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
             if row is None:
-                row = AccountRow(id=uuid.uuid4().hex, handle=handle, created_at=time.time())
+                row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=birth_year, created_at=time.time())
                 s.add(row)
-            return Account(row.id, row.handle)
+            return Account(row.id, row.handle, row.birth_year)
+
+    def account(self, handle: str) -> Account:
+        with self._session() as s:
+            row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
+            if row is None:
+                raise IdentityError("no_account", f"there is no account @{handle}")
+            return Account(row.id, row.handle, row.birth_year)
 
     # challenges ----------------------------------------------------------
     def save_challenge(self, ch: Challenge) -> None:
@@ -246,6 +270,14 @@ class Store:
         with self._session() as s:
             row = s.scalar(select(CameoRow).where(CameoRow.account_id == account.id, CameoRow.status == "active"))
             return self._to_record(row, account.handle) if row else None
+
+    def cameo_owner(self, cameo_id: str) -> Account | None:
+        with self._session() as s:
+            row = s.get(CameoRow, cameo_id)
+            if row is None:
+                return None
+            acc = s.get(AccountRow, row.account_id)
+            return Account(acc.id, acc.handle, acc.birth_year)
 
     def crops_png(self, cameo_id: str, n: int) -> list[bytes]:
         return [self._cipher.decrypt(self._crop_path(cameo_id, k).read_bytes(), f"{cameo_id}/crop/{k}") for k in range(n)]

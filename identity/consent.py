@@ -1,0 +1,285 @@
+"""The consent ledger: who may use which cameo, and the one function everyone must call.
+
+Every permission rule lives here, in `_permission`, and `authorize` is the only
+way another package obtains what generation needs from a cameo (crops, voice,
+instructions). Every change and every decision is an audit event.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import Float, ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from identity.audit import append_event
+from identity.db import Base
+from identity.errors import IdentityError
+from identity.store import Account, AccountRow, CameoRow, CameoTombstoneRow, Store, cameo_record_sha256
+from identity.voices import VoiceEmbedding
+
+LEVELS = ("only_me", "approved", "mutuals", "everyone")
+SWITCHES = ("no_political", "no_violence", "keep_clothes")
+MAX_CAMEOS_PER_CLIP = 3
+MAX_INSTRUCTIONS_CHARS = 500
+
+
+class CameoSettingsRow(Base):
+    __tablename__ = "cameo_settings"
+    cameo_id: Mapped[str] = mapped_column(ForeignKey("cameos.id", ondelete="CASCADE"), primary_key=True)
+    level: Mapped[str] = mapped_column(String(16))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    switches: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of SWITCHES
+    updated_at: Mapped[float] = mapped_column(Float)
+
+
+class FollowRow(Base):
+    __tablename__ = "follows"
+    follower_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    followee_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+
+
+class RequestRow(Base):
+    __tablename__ = "cameo_requests"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    requester_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    cameo_id: Mapped[str] = mapped_column(ForeignKey("cameos.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # pending | approved | denied | withdrawn
+    created_at: Mapped[float] = mapped_column(Float)
+    decided_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    id: str  # "<cameo id>:<settings time>[:<request id>]"
+    sha256: str
+
+
+@dataclass(frozen=True)
+class CameoGrant:
+    cameo_id: str
+    owner_handle: str
+    owner_is_teen: bool
+    level: str
+    instructions: str
+    switches: list[str]
+    crops_png: list[bytes]
+    voice: VoiceEmbedding
+    voice_pitch_hz: float | None
+    consent: ConsentRecord
+
+
+@dataclass(frozen=True)
+class Grant:
+    requester: str
+    purpose: str
+    cameos: list[CameoGrant]
+    issued_at: float
+
+    @property
+    def consent_records(self) -> list[ConsentRecord]:
+        return [c.consent for c in self.cameos]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    requester: str
+    reasons: dict[str, str] = field(default_factory=dict)  # cameo id -> why
+
+
+def _sha256(obj: dict) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+class ConsentLedger:
+    def __init__(self, store: Store):
+        self.store = store
+
+    # settings ------------------------------------------------------------
+    def _owned_cameo(self, s: Session, owner: Account, cameo_id: str) -> CameoRow:
+        row = s.get(CameoRow, cameo_id)
+        if row is None or row.account_id != owner.id:
+            raise IdentityError("not_your_cameo", "only the owner of an active cameo can change it")
+        return row
+
+    def _settings(self, s: Session, cameo_id: str) -> CameoSettingsRow:
+        row = s.get(CameoSettingsRow, cameo_id)
+        if row is None:  # a new cameo is usable by its owner only
+            row = CameoSettingsRow(cameo_id=cameo_id, level="only_me", instructions="", switches="[]",
+                                   updated_at=time.time())
+            s.add(row)
+            s.flush()
+        return row
+
+    def set_permission(self, owner: Account, cameo_id: str, level: str) -> None:
+        if level not in LEVELS:
+            raise IdentityError("bad_level", f"permission level must be one of {', '.join(LEVELS)}")
+        if level == "everyone" and owner.is_teen:
+            raise IdentityError("teen_everyone", "a teen account's cameo cannot be open to everyone")
+        with self.store.session.begin() as s:
+            self._owned_cameo(s, owner, cameo_id)
+            row = self._settings(s, cameo_id)
+            row.level, row.updated_at = level, time.time()
+            append_event(s, "permission_change", owner.handle, cameo_id, {"level": level})
+
+    def set_instructions(self, owner: Account, cameo_id: str, text: str, switches: list[str]) -> None:
+        bad = [x for x in switches if x not in SWITCHES]
+        if bad:
+            raise IdentityError("bad_switch", f"unknown switches {bad}; known: {', '.join(SWITCHES)}")
+        if len(text) > MAX_INSTRUCTIONS_CHARS:
+            raise IdentityError("instructions_too_long", f"instructions are limited to {MAX_INSTRUCTIONS_CHARS} characters")
+        with self.store.session.begin() as s:
+            self._owned_cameo(s, owner, cameo_id)
+            row = self._settings(s, cameo_id)
+            row.instructions, row.switches, row.updated_at = text.strip(), json.dumps(sorted(set(switches))), time.time()
+            append_event(s, "permission_change", owner.handle, cameo_id,
+                         {"instructions_sha256": hashlib.sha256(row.instructions.encode()).hexdigest(),
+                          "switches": json.loads(row.switches)})
+
+    # follows and requests --------------------------------------------------
+    def follow(self, follower: Account, followee: Account) -> None:
+        if follower.id == followee.id:
+            raise IdentityError("self_follow", "you cannot follow yourself")
+        with self.store.session.begin() as s:
+            if s.get(FollowRow, (follower.id, followee.id)) is None:
+                s.add(FollowRow(follower_id=follower.id, followee_id=followee.id))
+
+    def unfollow(self, follower: Account, followee: Account) -> None:
+        with self.store.session.begin() as s:
+            row = s.get(FollowRow, (follower.id, followee.id))
+            if row is not None:
+                s.delete(row)
+
+    @staticmethod
+    def _follows(s: Session, a: str, b: str) -> bool:
+        return s.get(FollowRow, (a, b)) is not None
+
+    def request(self, requester: Account, cameo_id: str) -> str:
+        with self.store.session.begin() as s:
+            cameo = s.get(CameoRow, cameo_id)
+            if cameo is None:
+                raise IdentityError("no_cameo", "that cameo does not exist or was revoked")
+            if cameo.account_id == requester.id:
+                raise IdentityError("own_cameo", "this is your own cameo")
+            owner = self._account(s, cameo.account_id)
+            # A teen's cameo can only be requested by adults the teen has chosen to follow.
+            if owner.is_teen and not requester.is_teen and not self._follows(s, owner.id, requester.id):
+                raise IdentityError("teen_protected", f"@{owner.handle} has not approved you; you cannot request this cameo")
+            existing = s.scalar(select(RequestRow).where(RequestRow.requester_id == requester.id,
+                                                         RequestRow.cameo_id == cameo_id,
+                                                         RequestRow.status.in_(("pending", "approved"))))
+            if existing is not None:
+                return existing.id
+            req = RequestRow(id=uuid.uuid4().hex, requester_id=requester.id, cameo_id=cameo_id, status="pending",
+                             created_at=time.time())
+            s.add(req)
+            append_event(s, "request", requester.handle, cameo_id, {"request_id": req.id})
+            return req.id
+
+    def _decide(self, owner: Account, request_id: str, status: str, kind: str, allowed_from: tuple[str, ...]) -> None:
+        with self.store.session.begin() as s:
+            req = s.get(RequestRow, request_id)
+            if req is None:
+                raise IdentityError("no_request", "no such request")
+            self._owned_cameo(s, owner, req.cameo_id)
+            if req.status not in allowed_from:
+                raise IdentityError("request_state", f"this request is {req.status}")
+            req.status, req.decided_at = status, time.time()
+            append_event(s, kind, owner.handle, req.cameo_id, {"request_id": req.id})
+
+    def approve(self, owner: Account, request_id: str) -> None:
+        self._decide(owner, request_id, "approved", "approve", ("pending", "denied"))
+
+    def deny(self, owner: Account, request_id: str) -> None:
+        self._decide(owner, request_id, "denied", "deny", ("pending",))
+
+    def withdraw(self, owner: Account, request_id: str) -> None:
+        """The owner takes back one person's approval; their next authorization is refused."""
+        self._decide(owner, request_id, "withdrawn", "deny", ("approved",))
+
+    # the rule --------------------------------------------------------------
+    @staticmethod
+    def _account(s: Session, account_id: str) -> Account:
+        row = s.get(AccountRow, account_id)
+        return Account(row.id, row.handle, row.birth_year)
+
+    def _permission(self, s: Session, requester: Account, cameo: CameoRow) -> tuple[str | None, RequestRow | None]:
+        """(None, approving request) when allowed; (reason, None) when not. The only permission rule."""
+        if cameo.account_id == requester.id:
+            return None, None
+        owner = self._account(s, cameo.account_id)
+        level = self._settings(s, cameo.id).level
+        approved = s.scalar(select(RequestRow).where(RequestRow.requester_id == requester.id,
+                                                     RequestRow.cameo_id == cameo.id, RequestRow.status == "approved"))
+        if owner.is_teen and not requester.is_teen and not self._follows(s, owner.id, requester.id):
+            return f"@{owner.handle} is a teen account and has not approved you", None
+        if level == "only_me":
+            return f"@{owner.handle} keeps this cameo to themselves", None
+        if approved is not None:
+            return None, approved
+        if level == "everyone":
+            return None, None
+        if level == "mutuals" and self._follows(s, owner.id, requester.id) and self._follows(s, requester.id, owner.id):
+            return None, None
+        return f"@{owner.handle} has not approved your request to use this cameo", None
+
+    def _consent_record(self, s: Session, cameo: CameoRow, req: RequestRow | None) -> ConsentRecord:
+        settings = self._settings(s, cameo.id)
+        record = {
+            "cameo_record_sha256": cameo_record_sha256(cameo),
+            "level": settings.level,
+            "instructions": settings.instructions,
+            "switches": json.loads(settings.switches),
+            "settings_updated_at": repr(settings.updated_at),
+            "request_id": req.id if req else None,
+            "request_decided_at": repr(req.decided_at) if req else None,
+        }
+        rid = f"{cameo.id}:{settings.updated_at:.6f}" + (f":{req.id}" if req else "")
+        return ConsentRecord(rid, _sha256(record))
+
+    def authorize(self, requester: Account, cameo_ids: list[str], purpose: str) -> Grant | Refusal:
+        """A grant for all these cameos, or a refusal naming each that failed and why.
+
+        Called before generation starts and again just before a clip is saved: a
+        revoke or a withdrawn approval in between makes the second call refuse.
+        """
+        ids = list(dict.fromkeys(cameo_ids))
+        if not 1 <= len(ids) <= MAX_CAMEOS_PER_CLIP:
+            return Refusal(requester.handle, {"*": f"a clip features 1 to {MAX_CAMEOS_PER_CLIP} cameos"})
+        reasons: dict[str, str] = {}
+        approved: list[tuple[CameoRow, Account, CameoSettingsRow, ConsentRecord]] = []
+        with self.store.session.begin() as s:
+            for cid in ids:
+                cameo = s.get(CameoRow, cid)
+                if cameo is None:
+                    gone = s.get(CameoTombstoneRow, cid) is not None
+                    reasons[cid] = "this cameo was revoked by its owner" if gone else "no such cameo"
+                    continue
+                reason, req = self._permission(s, requester, cameo)
+                if reason:
+                    reasons[cid] = reason
+                    continue
+                approved.append((cameo, self._account(s, cameo.account_id), self._settings(s, cid),
+                                 self._consent_record(s, cameo, req)))
+            if reasons:
+                append_event(s, "refuse", requester.handle, ",".join(ids), {"purpose": purpose, "reasons": reasons})
+                return Refusal(requester.handle, reasons)
+            append_event(s, "authorize", requester.handle, ",".join(ids),
+                         {"purpose": purpose, "consent": [[c.id, c.sha256] for *_, c in approved]})
+        grants = []
+        for cameo, owner, settings, record in approved:
+            try:
+                full = self.store.get_cameo(cameo.id)
+                crops = self.store.crops_png(cameo.id, full.n_crops)
+            except (IdentityError, FileNotFoundError):  # revoked between the decision and this read
+                return Refusal(requester.handle, {cameo.id: "this cameo was revoked by its owner"})
+            grants.append(CameoGrant(
+                cameo_id=cameo.id, owner_handle=owner.handle, owner_is_teen=owner.is_teen, level=settings.level,
+                instructions=settings.instructions, switches=json.loads(settings.switches),
+                crops_png=crops, voice=full.voice,
+                voice_pitch_hz=full.quality.get("median_pitch_hz"), consent=record,
+            ))
+        return Grant(requester.handle, purpose, grants, time.time())
