@@ -32,6 +32,7 @@ class AccountRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     handle: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     birth_year: Mapped[int | None] = mapped_column(nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # Argon2id; None: Hugging Face login
     created_at: Mapped[float] = mapped_column(Float)
 
 

@@ -1,0 +1,65 @@
+"""Local accounts: sign-up with a birth year, and passwords kept only as Argon2id hashes.
+
+On a Hugging Face Space people sign in with Hugging Face instead (the app maps
+the OAuth profile to an account with no password). The birth year decides
+whether an account is a teen account, and with it the stricter consent rules.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from identity.challenge import validate_handle
+from identity.errors import IdentityError
+from identity.store import Account, AccountRow, Store
+
+MIN_PASSWORD_CHARS = 10
+OLDEST_BIRTH_YEAR = 1900
+MIN_AGE = 13  # the youngest a studio account may be (teen rules apply from 13 to 17)
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommendation
+
+
+def _check_birth_year(birth_year: int) -> None:
+    this_year = time.gmtime().tm_year
+    if not OLDEST_BIRTH_YEAR <= birth_year <= this_year - MIN_AGE:
+        raise IdentityError("bad_birth_year", f"birth year must be between {OLDEST_BIRTH_YEAR} and {this_year - MIN_AGE}")
+
+
+def sign_up(store: Store, handle: str, password: str, birth_year: int) -> Account:
+    handle = validate_handle(handle)
+    _check_birth_year(birth_year)
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise IdentityError("weak_password", f"use a password of at least {MIN_PASSWORD_CHARS} characters")
+    with store.session.begin() as s:
+        if s.scalar(select(AccountRow).where(AccountRow.handle == handle)) is not None:
+            raise IdentityError("handle_taken", f"@{handle} is taken; choose another handle")
+        row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=birth_year,
+                         password_hash=_hasher.hash(password), created_at=time.time())
+        s.add(row)
+        return Account(row.id, row.handle, row.birth_year)
+
+
+def log_in(store: Store, handle: str, password: str) -> Account:
+    """The account, or one error for both unknown handle and wrong password (no account probing)."""
+    wrong = IdentityError("bad_login", "wrong handle or password")
+    try:
+        handle = validate_handle(handle)
+    except IdentityError:
+        raise wrong from None
+    with store.session.begin() as s:
+        row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
+        if row is None or row.password_hash is None:
+            _hasher.hash(password)  # same work either way, so timing does not tell which
+            raise wrong
+        try:
+            _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise wrong from None
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        return Account(row.id, row.handle, row.birth_year)

@@ -1,0 +1,54 @@
+"""Local accounts: strong salted hashes only, one vague error for bad logins, birth year decides teen."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from identity.accounts import log_in, sign_up
+from identity.errors import IdentityError
+
+
+def test_sign_up_then_log_in(store):
+    acc = sign_up(store, "alice", "correct horse battery", time.gmtime().tm_year - 30)
+    assert log_in(store, "@Alice", "correct horse battery") == acc
+    assert not acc.is_teen
+
+
+def test_password_is_stored_only_as_an_argon2id_hash(tmp_path, store):
+    sign_up(store, "alice", "correct horse battery", 1990)
+    with sqlite3.connect(tmp_path / "studio.db") as con:
+        (stored,) = con.execute("SELECT password_hash FROM accounts WHERE handle='alice'").fetchone()
+    assert stored.startswith("$argon2id$") and "correct horse" not in stored
+    assert b"correct horse battery" not in (tmp_path / "studio.db").read_bytes()
+
+
+@pytest.mark.parametrize("handle, password", [("alice", "wrong password!"), ("nobody", "correct horse battery")])
+def test_bad_login_says_the_same_thing_either_way(store, handle, password):
+    sign_up(store, "alice", "correct horse battery", 1990)
+    with pytest.raises(IdentityError, match="wrong handle or password"):
+        log_in(store, handle, password)
+
+
+def test_teen_account_from_birth_year(store):
+    assert sign_up(store, "tina", "correct horse battery", time.gmtime().tm_year - 15).is_teen
+
+
+@pytest.mark.parametrize("handle, password, year, code", [
+    ("alice", "short", 1990, "weak_password"),
+    ("alice", "correct horse battery", 1850, "bad_birth_year"),
+    ("alice", "correct horse battery", time.gmtime().tm_year - 5, "bad_birth_year"),
+    ("a", "correct horse battery", 1990, "bad_handle"),
+])
+def test_bad_sign_up_is_explained_and_stores_nothing(store, handle, password, year, code):
+    with pytest.raises(IdentityError) as err:
+        sign_up(store, handle, password, year)
+    assert err.value.code == code
+    assert store.count_rows("accounts") == 0
+
+
+def test_handle_cannot_be_taken_twice(store):
+    sign_up(store, "alice", "correct horse battery", 1990)
+    with pytest.raises(IdentityError, match="taken"):
+        sign_up(store, "alice", "another long password", 1991)
