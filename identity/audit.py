@@ -30,7 +30,7 @@ class AuditRow(Base):
     at: Mapped[float] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(64))
-    subject: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text)  # one id, or several joined by commas
     details: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

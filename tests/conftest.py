@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,44 @@ def backend() -> DlibBackend:
     return DlibBackend()
 
 
+def _database_kinds() -> list[str]:
+    # .ci/run starts a PostgreSQL server on loopback and sets TEST_POSTGRES_URL (scripts/start-postgres.sh).
+    return ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
+
+
+@pytest.fixture(params=_database_kinds())
+def database_url(request, tmp_path: Path):
+    """A fresh, empty database per test: a SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'studio.db'}"
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    admin_url = os.environ["TEST_POSTGRES_URL"]
+    name = f"cameo_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'studio.db'}"
-    return Store(url, tmp_path / "media", Cipher(os.urandom(32)))
+def store(database_url: str, tmp_path: Path):
+    s = Store(database_url, tmp_path / "media", Cipher(os.urandom(32)))
+    yield s
+    s.engine.dispose()
+
+
+@pytest.fixture()
+def sqlite_store(tmp_path: Path):
+    """For tests that read the database file's raw bytes."""
+    s = Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(os.urandom(32)))
+    yield s
+    s.engine.dispose()
 
 
 @pytest.fixture()

@@ -16,8 +16,8 @@ def test_sign_up_then_log_in(store):
     assert not acc.is_teen
 
 
-def test_password_is_stored_only_as_an_argon2id_hash(tmp_path, store):
-    sign_up(store, "alice", "correct horse battery", 1990)
+def test_password_is_stored_only_as_an_argon2id_hash(tmp_path, sqlite_store):
+    sign_up(sqlite_store, "alice", "correct horse battery", 1990)
     with sqlite3.connect(tmp_path / "studio.db") as con:
         (stored,) = con.execute("SELECT password_hash FROM accounts WHERE handle='alice'").fetchone()
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
