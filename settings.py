@@ -7,7 +7,7 @@ offline backends) and a Hugging Face Space only sets what differs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -42,7 +42,6 @@ class Settings:
     max_clip_seconds: float = 15.0
     max_upload_bytes: int = 50 * 1024 * 1024
     protected_gallery_dir: Path | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def media_dir(self) -> Path:

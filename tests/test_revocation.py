@@ -72,7 +72,7 @@ def test_revoking_twice_is_an_error_that_changes_nothing(store):
 
 def test_a_revoke_cut_short_is_finished_at_the_next_start(tmp_path):
     key = os.urandom(32)
-    store = Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
+    Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
     orphan = tmp_path / "media" / "cameos" / "deadbeef"
     orphan.mkdir(parents=True)
     (orphan / "crop_0.png.enc").write_bytes(b"left behind")
