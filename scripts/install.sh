@@ -10,9 +10,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(basename "$req")"
 # Re-install only when a requirements file changed since the last install.
-if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ "$req" -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ requirements-nodeps.txt -nt "$stamp" ] || [ "$req" -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   # torch is pinned in requirements.txt to the CPU build; see README "GPU".
   .venv/bin/python -m pip install --quiet -r "$req"
+  .venv/bin/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
   touch "$stamp"
 fi
