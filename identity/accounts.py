@@ -13,7 +13,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from identity.audit import append_event
 from identity.challenge import validate_handle
+from identity.clips import ClipRow, delete_files, remove_clip
 from identity.errors import IdentityError
 from identity.store import Account, AccountRow, Store
 
@@ -63,3 +65,24 @@ def log_in(store: Store, handle: str, password: str) -> Account:
         if _hasher.check_needs_rehash(row.password_hash):
             row.password_hash = _hasher.hash(password)
         return Account(row.id, row.handle, row.birth_year)
+
+
+def delete_account(store: Store, account: Account) -> None:
+    """Delete an account: its cameo is revoked (biometric data deleted), its clips removed, the row gone.
+
+    Follows, requests and notices go with the row (ON DELETE CASCADE); removed
+    clips keep their row, with the creator's handle, so `safety verify` can still
+    say a copy found elsewhere was taken down.
+    """
+    cameo = store.active_cameo_of(account)
+    if cameo is not None:
+        store.revoke_cameo(cameo.id, actor=account.handle)
+    with store.session.begin() as s:
+        row = s.get(AccountRow, account.id)
+        if row is None:
+            raise IdentityError("no_account", "this account no longer exists")
+        clips = s.scalars(select(ClipRow).where(ClipRow.creator_id == account.id))
+        files = [remove_clip(s, clip, "its creator deleted their account", account.handle) for clip in clips]
+        append_event(s, "delete", account.handle, account.id, {"account": True})
+        s.delete(row)
+    delete_files(store.media_dir, [f for f in files if f])

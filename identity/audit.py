@@ -20,7 +20,7 @@ from identity.db import Base
 GENESIS = "0" * 64
 EVENT_KINDS = {
     "enroll", "permission_change", "request", "approve", "deny", "revoke",
-    "authorize", "refuse", "publish", "delete",
+    "authorize", "refuse", "save", "publish", "delete",
 }
 
 

@@ -12,10 +12,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, ForeignKey, String, Text, select
+from sqlalchemy import Float, ForeignKey, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.audit import append_event
+from identity.clips import notify
 from identity.db import Base
 from identity.errors import IdentityError
 from identity.store import Account, AccountRow, CameoRow, CameoTombstoneRow, Store, cameo_record_sha256
@@ -38,14 +39,14 @@ class CameoSettingsRow(Base):
 
 class FollowRow(Base):
     __tablename__ = "follows"
-    follower_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
-    followee_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    follower_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    followee_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
 
 
 class RequestRow(Base):
     __tablename__ = "cameo_requests"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    requester_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    requester_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     cameo_id: Mapped[str] = mapped_column(ForeignKey("cameos.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(16))  # pending | approved | denied | withdrawn
     created_at: Mapped[float] = mapped_column(Float)
@@ -177,6 +178,7 @@ class ConsentLedger:
                              created_at=time.time())
             s.add(req)
             append_event(s, "request", requester.handle, cameo_id, {"request_id": req.id})
+            notify(s, owner.id, "request", f"@{requester.handle} asked to use your cameo")
             return req.id
 
     def _decide(self, owner: Account, request_id: str, status: str, kind: str, allowed_from: tuple[str, ...]) -> None:
@@ -189,6 +191,7 @@ class ConsentLedger:
                 raise IdentityError("request_state", f"this request is {req.status}")
             req.status, req.decided_at = status, time.time()
             append_event(s, kind, owner.handle, req.cameo_id, {"request_id": req.id})
+            notify(s, req.requester_id, status, f"@{owner.handle} {status} your request to use their cameo")
 
     def approve(self, owner: Account, request_id: str) -> None:
         self._decide(owner, request_id, "approved", "approve", ("pending", "denied"))
@@ -240,30 +243,46 @@ class ConsentLedger:
         rid = f"{cameo.id}:{settings.updated_at:.6f}" + (f":{req.id}" if req else "")
         return ConsentRecord(rid, _sha256(record))
 
+    def _decide_all(self, s: Session, requester: Account, ids: list[str]) -> tuple[dict[str, str], list[tuple]]:
+        """The rule applied to each cameo: reasons for those refused, and what the others need."""
+        if s.get(AccountRow, requester.id) is None:
+            return {"*": "your account no longer exists"}, []
+        reasons: dict[str, str] = {}
+        approved: list[tuple[CameoRow, Account, CameoSettingsRow, ConsentRecord]] = []
+        for cid in ids:
+            cameo = s.get(CameoRow, cid)
+            if cameo is None:
+                gone = s.get(CameoTombstoneRow, cid) is not None
+                reasons[cid] = "this cameo was revoked by its owner" if gone else "no such cameo"
+                continue
+            reason, req = self._permission(s, requester, cameo)
+            if reason:
+                reasons[cid] = reason
+                continue
+            approved.append((cameo, self._account(s, cameo.account_id), self._settings(s, cid),
+                             self._consent_record(s, cameo, req)))
+        return reasons, approved
+
+    @staticmethod
+    def _unique(cameo_ids: list[str]) -> list[str]:
+        ids = list(dict.fromkeys(cameo_ids))
+        if not 1 <= len(ids) <= MAX_CAMEOS_PER_CLIP:
+            raise IdentityError("cameo_count", f"a clip features 1 to {MAX_CAMEOS_PER_CLIP} cameos")
+        return ids
+
     def authorize(self, requester: Account, cameo_ids: list[str], purpose: str) -> Grant | Refusal:
         """A grant for all these cameos, or a refusal naming each that failed and why.
 
-        Called before generation starts and again just before a clip is saved: a
-        revoke or a withdrawn approval in between makes the second call refuse.
+        Called before generation starts; `recheck_locked` decides again inside the
+        transaction that saves or publishes a clip, so a revoke or a withdrawn
+        approval in between means nothing is stored.
         """
-        ids = list(dict.fromkeys(cameo_ids))
-        if not 1 <= len(ids) <= MAX_CAMEOS_PER_CLIP:
-            return Refusal(requester.handle, {"*": f"a clip features 1 to {MAX_CAMEOS_PER_CLIP} cameos"})
-        reasons: dict[str, str] = {}
-        approved: list[tuple[CameoRow, Account, CameoSettingsRow, ConsentRecord]] = []
+        try:
+            ids = self._unique(cameo_ids)
+        except IdentityError as e:
+            return Refusal(requester.handle, {"*": e.message})
         with self.store.session.begin() as s:
-            for cid in ids:
-                cameo = s.get(CameoRow, cid)
-                if cameo is None:
-                    gone = s.get(CameoTombstoneRow, cid) is not None
-                    reasons[cid] = "this cameo was revoked by its owner" if gone else "no such cameo"
-                    continue
-                reason, req = self._permission(s, requester, cameo)
-                if reason:
-                    reasons[cid] = reason
-                    continue
-                approved.append((cameo, self._account(s, cameo.account_id), self._settings(s, cid),
-                                 self._consent_record(s, cameo, req)))
+            reasons, approved = self._decide_all(s, requester, ids)
             if reasons:
                 append_event(s, "refuse", requester.handle, ",".join(ids), {"purpose": purpose, "reasons": reasons})
                 return Refusal(requester.handle, reasons)
@@ -283,3 +302,26 @@ class ConsentLedger:
                 voice_pitch_hz=full.quality.get("median_pitch_hz"), consent=record,
             ))
         return Grant(requester.handle, purpose, grants, time.time())
+
+    def recheck_locked(self, s: Session, requester: Account, cameo_ids: list[str],
+                       purpose: str) -> tuple[Refusal | None, list[ConsentRecord], list[Account]]:
+        """Inside the caller's saving transaction: lock the cameo rows, then decide again.
+
+        The no-op UPDATE takes the rows' write locks (PostgreSQL) or the database's
+        write lock (SQLite) before deciding, so a revoke either commits first, and
+        this refuses, or waits for this transaction, and then takes the new clip down
+        with the rest. Either way no clip of a revoked cameo stays published.
+        """
+        ids = self._unique(cameo_ids)
+        s.execute(update(CameoRow).where(CameoRow.id.in_(ids)).values(status=CameoRow.status))
+        reasons, approved = self._decide_all(s, requester, ids)
+        if reasons:
+            append_event(s, "refuse", requester.handle, ",".join(ids), {"purpose": purpose, "reasons": reasons})
+            return Refusal(requester.handle, reasons), [], []
+        return None, [c for *_, c in approved], [owner for _, owner, *_ in approved]
+
+    def revoke(self, owner: Account, cameo_id: str) -> None:
+        """The owner revokes their cameo: biometric data deleted, clips taken down (Store.revoke_cameo)."""
+        with self.store.session() as s:
+            self._owned_cameo(s, owner, cameo_id)
+        self.store.revoke_cameo(cameo_id, actor=owner.handle)

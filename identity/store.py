@@ -20,8 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from identity.audit import AuditEvent, ChainCheck, append_event, read_events, verify_audit_chain
 from identity.challenge import Challenge
+from identity.clips import ClipRow, delete_files, take_down_featuring
 from identity.crypto import Cipher
 from identity.db import Base, compact, make_engine
+from identity.migrate import migrate
 from identity.errors import IdentityError
 from identity.faces import FaceTemplate
 from identity.voices import VoiceEmbedding
@@ -143,7 +145,7 @@ class Store:
         self.media_dir = Path(media_dir)
         self._cipher = cipher
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        Base.metadata.create_all(self.engine)
+        migrate(self.engine)
         self.purge_orphan_media()
 
     # accounts ------------------------------------------------------------
@@ -287,9 +289,10 @@ class Store:
     def revoke_cameo(self, cameo_id: str, actor: str) -> Tombstone:
         """Delete a cameo's biometric data for good, leaving a tombstone and an audit event.
 
-        The row goes first, in one transaction with its tombstone and audit event:
-        from that commit on the cameo does not exist for anyone. Then the crop files
-        go, and the database is compacted so no freed page or WAL frame keeps a copy.
+        The row goes first, in one transaction with its tombstone, its audit event and
+        the takedown of every clip featuring it: from that commit on the cameo does not
+        exist for anyone. Then the crop and clip files go, and the database is
+        compacted so no freed page or WAL frame keeps a copy.
         """
         now = time.time()
         with self._session.begin() as s:
@@ -301,27 +304,28 @@ class Store:
             s.delete(row)
             s.add(tomb)
             append_event(s, "revoke", actor, cameo_id, {"record_sha256": tomb.record_sha256})
+            clip_files = take_down_featuring(s, cameo_id, actor)
         shutil.rmtree(self.media_dir / "cameos" / cameo_id, ignore_errors=True)  # purge_orphan_media retries at start
+        delete_files(self.media_dir, clip_files)
         compact(self.engine)
         return Tombstone(tomb.cameo_id, tomb.account_id, tomb.challenge_id, tomb.created_at, tomb.revoked_at,
                          tomb.record_sha256)
 
     def purge_orphan_media(self) -> list[str]:
-        """Remove media folders of cameos that no longer exist (finishes a revoke or enroll cut short).
+        """Remove media of cameos and clips that no longer exist (finishes a revoke, enroll or save cut short).
 
-        Run at start-up only: while the studio runs, an enrollment writes its crops
-        just before committing its row, and must not lose them to a sweep.
+        Run at start-up only: while the studio runs, an enrollment or a clip save
+        writes its files just before committing its row, and must not lose them.
         """
-        folder = self.media_dir / "cameos"
-        if not folder.is_dir():
-            return []
         with self._session() as s:
             live = set(s.scalars(select(CameoRow.id)))
+            live |= {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.status != "removed"))}
         removed = []
-        for path in folder.iterdir():
-            if path.name not in live:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-                removed.append(path.name)
+        for folder in (self.media_dir / "cameos", self.media_dir / "clips"):
+            for path in folder.iterdir() if folder.is_dir() else ():
+                if path.name not in live:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                    removed.append(path.name)
         return removed
 
     def tombstone(self, cameo_id: str) -> Tombstone | None:

@@ -1,0 +1,123 @@
+"""Clip records, the cameos each features, and owners' notices.
+
+These tables live in identity/ because a clip's life is governed by consent: a
+clip is stored only under a grant that still holds, and revoking a cameo takes
+down every clip that features it (`take_down_featuring`, called inside the
+revoke's own transaction). Clip ids are also the invisible watermark's payload.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Float, ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from identity.audit import append_event
+from identity.db import Base
+
+CLIP_STATES = ("draft", "published", "removed")
+
+
+class ClipRow(Base):
+    __tablename__ = "clips"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # 64-bit hex: the watermark payload
+    creator_id: Mapped[str | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"), index=True,
+                                                   nullable=True)
+    creator_handle: Mapped[str] = mapped_column(String(64))
+    prompt: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    file: Mapped[str] = mapped_column(String(200))  # relative to the media folder
+    meta: Mapped[str] = mapped_column(Text)  # JSON: backend, model, duration, consent records, ...
+    remix_of: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
+    published_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    removed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ClipCameoRow(Base):
+    """Which cameos a clip features, and whose they are: kept after a revoke, for the takedown record."""
+
+    __tablename__ = "clip_cameos"
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True)
+    cameo_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    owner_id: Mapped[str] = mapped_column(String(32), index=True)
+    owner_handle: Mapped[str] = mapped_column(String(64))
+
+
+class NoticeRow(Base):
+    __tablename__ = "notices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # request | approved | denied | used | removed
+    text: Mapped[str] = mapped_column(Text)
+    clip_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class Clip:
+    id: str
+    creator_handle: str
+    prompt: str
+    status: str
+    file: str
+    meta: dict
+    cameo_handles: tuple[str, ...]
+    remix_of: str | None
+    created_at: float
+    published_at: float | None
+    removed_at: float | None
+    removed_reason: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    kind: str
+    text: str
+    clip_id: str | None
+    created_at: float
+
+
+def new_clip_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def to_clip(s: Session, row: ClipRow) -> Clip:
+    handles = tuple(s.scalars(select(ClipCameoRow.owner_handle).where(ClipCameoRow.clip_id == row.id)))
+    return Clip(row.id, row.creator_handle, row.prompt, row.status, row.file, json.loads(row.meta), handles,
+                row.remix_of, row.created_at, row.published_at, row.removed_at, row.removed_reason)
+
+
+def notify(s: Session, account_id: str, kind: str, text: str, clip_id: str | None = None) -> None:
+    s.add(NoticeRow(id=uuid.uuid4().hex, account_id=account_id, kind=kind, text=text, clip_id=clip_id,
+                    created_at=time.time()))
+
+
+def remove_clip(s: Session, row: ClipRow, reason: str, actor: str) -> str | None:
+    """Mark one clip removed (the row stays, so `safety verify` can say so); returns its file to delete."""
+    if row.status == "removed":
+        return None
+    row.status, row.removed_at, row.removed_reason = "removed", time.time(), reason
+    append_event(s, "delete", actor, row.id, {"reason": reason})
+    if row.creator_id:
+        notify(s, row.creator_id, "removed", f"your clip {row.id} was removed: {reason}", row.id)
+    return row.file
+
+
+def take_down_featuring(s: Session, cameo_id: str, actor: str) -> list[str]:
+    """Inside a revoke's transaction: remove every clip featuring the cameo; the caller deletes the files."""
+    rows = s.scalars(select(ClipRow).join(ClipCameoRow, ClipCameoRow.clip_id == ClipRow.id)
+                     .where(ClipCameoRow.cameo_id == cameo_id))
+    files = [remove_clip(s, row, "a cameo in it was revoked by its owner", actor) for row in rows]
+    return [f for f in files if f]
+
+
+def delete_files(media_dir: Path, files: list[str]) -> None:
+    for f in files:
+        (media_dir / f).unlink(missing_ok=True)
