@@ -1,4 +1,4 @@
-"""Command line: `python -m identity {eval-faces,eval-voices,inspect,enroll,challenge}`.
+"""Command line: `python -m identity {eval-faces,eval-voices,inspect,enroll,challenge,audit}`.
 
 These commands are also what our own evaluation runs; their JSON fields are kept stable.
 """
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--commit", action="store_true", help="on success store the cameo and use up the challenge")
     p = sub.add_parser("challenge", help="issue a challenge for HANDLE and print its JSON")
     p.add_argument("handle")
+    p = sub.add_parser("audit", help="check the audit log of the configured database")
+    p.add_argument("--verify", action="store_true", help="walk the hash chain and report the first bad entry")
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -87,6 +89,14 @@ def _run(args, settings) -> int:
         report["seconds_to_process"] = round(time.perf_counter() - start, 2)  # decoding included
         _print(report, args.json)
         return 0
+    if args.command == "audit":
+        from identity.service import open_store
+
+        check = open_store(settings).verify_audit_chain()
+        print(json.dumps({"entries": check.entries, "chain_ok": check.ok, "first_bad_entry": check.first_bad_seq})
+              if args.json else (f"{check.entries} entries, chain " + ("intact" if check.ok else
+                                 f"broken at entry {check.first_bad_seq}: {check.reason}")))
+        return 0 if check.ok else 1
     from identity.service import build_enroller
 
     enroller = build_enroller(settings)

@@ -141,10 +141,17 @@ class ConsentLedger:
                           "switches": json.loads(row.switches)})
 
     # follows and requests --------------------------------------------------
+    @staticmethod
+    def _live(s: Session, *accounts: Account) -> None:
+        for a in accounts:
+            if s.get(AccountRow, a.id) is None:
+                raise IdentityError("no_account", f"@{a.handle} no longer has an account")
+
     def follow(self, follower: Account, followee: Account) -> None:
         if follower.id == followee.id:
             raise IdentityError("self_follow", "you cannot follow yourself")
         with self.store.session.begin() as s:
+            self._live(s, follower, followee)
             if s.get(FollowRow, (follower.id, followee.id)) is None:
                 s.add(FollowRow(follower_id=follower.id, followee_id=followee.id))
 
@@ -160,6 +167,7 @@ class ConsentLedger:
 
     def request(self, requester: Account, cameo_id: str) -> str:
         with self.store.session.begin() as s:
+            self._live(s, requester)
             cameo = s.get(CameoRow, cameo_id)
             if cameo is None:
                 raise IdentityError("no_cameo", "that cameo does not exist or was revoked")
@@ -173,7 +181,7 @@ class ConsentLedger:
                                                          RequestRow.cameo_id == cameo_id,
                                                          RequestRow.status.in_(("pending", "approved"))))
             if existing is not None:
-                return existing.id
+                raise IdentityError("duplicate_request", f"you already have a {existing.status} request for this cameo")
             req = RequestRow(id=uuid.uuid4().hex, requester_id=requester.id, cameo_id=cameo_id, status="pending",
                              created_at=time.time())
             s.add(req)

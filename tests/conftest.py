@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,11 +26,11 @@ def _database_kinds() -> list[str]:
     return ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
 
 
-@pytest.fixture(params=_database_kinds())
-def database_url(request, tmp_path: Path):
-    """A fresh, empty database per test: a SQLite file, or a new PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'studio.db'}"
+@contextmanager
+def fresh_database(kind: str, folder: Path):
+    """A new, empty database: a SQLite file in `folder`, or a PostgreSQL database dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'studio.db'}"
         return
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
@@ -39,10 +40,24 @@ def database_url(request, tmp_path: Path):
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=_database_kinds())
+def database_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture()
+def database_url(database_kind: str, tmp_path: Path):
+    """A fresh, empty database per test, of each kind CI runs."""
+    with fresh_database(database_kind, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture()
