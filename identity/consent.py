@@ -108,11 +108,16 @@ class ConsentLedger:
 
     def _settings(self, s: Session, cameo_id: str) -> CameoSettingsRow:
         row = s.get(CameoSettingsRow, cameo_id)
-        if row is None:  # a new cameo is usable by its owner only
+        if row is None:  # a new cameo is usable by its owner only; reading adds no row (a revoke may be racing)
+            created = s.scalar(select(CameoRow.created_at).where(CameoRow.id == cameo_id)) or 0.0
             row = CameoSettingsRow(cameo_id=cameo_id, level="only_me", instructions="", switches="[]",
-                                   updated_at=time.time())
+                                   updated_at=created)
+        return row
+
+    def _settings_for_update(self, s: Session, cameo_id: str) -> CameoSettingsRow:
+        row = self._settings(s, cameo_id)
+        if row not in s:
             s.add(row)
-            s.flush()
         return row
 
     def set_permission(self, owner: Account, cameo_id: str, level: str) -> None:
@@ -122,7 +127,7 @@ class ConsentLedger:
             raise IdentityError("teen_everyone", "a teen account's cameo cannot be open to everyone")
         with self.store.session.begin() as s:
             self._owned_cameo(s, owner, cameo_id)
-            row = self._settings(s, cameo_id)
+            row = self._settings_for_update(s, cameo_id)
             row.level, row.updated_at = level, time.time()
             append_event(s, "permission_change", owner.handle, cameo_id, {"level": level})
 
@@ -134,7 +139,7 @@ class ConsentLedger:
             raise IdentityError("instructions_too_long", f"instructions are limited to {MAX_INSTRUCTIONS_CHARS} characters")
         with self.store.session.begin() as s:
             self._owned_cameo(s, owner, cameo_id)
-            row = self._settings(s, cameo_id)
+            row = self._settings_for_update(s, cameo_id)
             row.instructions, row.switches, row.updated_at = text.strip(), json.dumps(sorted(set(switches))), time.time()
             append_event(s, "permission_change", owner.handle, cameo_id,
                          {"instructions_sha256": hashlib.sha256(row.instructions.encode()).hexdigest(),

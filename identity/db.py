@@ -1,8 +1,12 @@
 """The SQLAlchemy base and engine every table of the studio shares.
 
 SQLite (the embedded default) gets foreign keys, WAL, and secure_delete so that
-a deleted row's bytes are overwritten, not left in free pages; PostgreSQL needs
-no such settings.
+a deleted row's bytes are overwritten, not left in free pages. Its transactions
+start with BEGIN IMMEDIATE: Python's sqlite3 would otherwise run a transaction's
+first SELECTs outside it, and two writers could both read the audit log's head
+(or a cameo about to be revoked) before either writes. Writers therefore queue
+(up to BUSY_TIMEOUT_S), which suits one machine; PostgreSQL, with row locks, is
+the choice for more.
 """
 from __future__ import annotations
 
@@ -16,12 +20,22 @@ class Base(DeclarativeBase):
     pass
 
 
+BUSY_TIMEOUT_S = 30
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (_sqlite_begin)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA secure_delete=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(database_url: str) -> Engine:
@@ -30,6 +44,7 @@ def make_engine(database_url: str) -> Engine:
     engine = create_engine(database_url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 

@@ -5,6 +5,7 @@ old one gets the revisions it lacks; `identity/migrations/versions` holds them.
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -21,6 +22,9 @@ def alembic_config(connection=None) -> Config:
     return cfg
 
 
+_lock = threading.Lock()  # Alembic's `context` and `op` are process-wide proxies: one migration at a time
+
+
 def migrate(engine: Engine) -> None:
-    with engine.begin() as conn:
+    with _lock, engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")

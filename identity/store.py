@@ -139,6 +139,9 @@ class Cameo:
     created_at: float
 
 
+ORPHAN_GRACE_S = 600  # an enrollment or a save in flight is younger than this
+
+
 class Store:
     def __init__(self, database_url: str, media_dir: Path, cipher: Cipher):
         self.engine = make_engine(database_url)
@@ -314,18 +317,23 @@ class Store:
     def purge_orphan_media(self) -> list[str]:
         """Remove media of cameos and clips that no longer exist (finishes a revoke, enroll or save cut short).
 
-        Run at start-up only: while the studio runs, an enrollment or a clip save
-        writes its files just before committing its row, and must not lose them.
+        Run at start-up. An enrollment or a clip save writes its files just before
+        committing its row, maybe in another process sharing this media folder, so
+        files younger than ORPHAN_GRACE_S are left for a later start.
         """
         with self._session() as s:
             live = set(s.scalars(select(CameoRow.id)))
             live |= {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.status != "removed"))}
-        removed = []
+        removed, cutoff = [], time.time() - ORPHAN_GRACE_S
         for folder in (self.media_dir / "cameos", self.media_dir / "clips"):
             for path in folder.iterdir() if folder.is_dir() else ():
-                if path.name not in live:
+                try:
+                    if path.name in live or path.stat().st_mtime > cutoff:
+                        continue
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
-                    removed.append(path.name)
+                except FileNotFoundError:  # another process finished it first
+                    continue
+                removed.append(path.name)
         return removed
 
     def tombstone(self, cameo_id: str) -> Tombstone | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 
 import numpy as np
 import pytest
@@ -76,6 +77,7 @@ def test_a_revoke_cut_short_is_finished_at_the_next_start(tmp_path):
     orphan = tmp_path / "media" / "cameos" / "deadbeef"
     orphan.mkdir(parents=True)
     (orphan / "crop_0.png.enc").write_bytes(b"left behind")
+    os.utime(orphan, (time.time() - 3600, time.time() - 3600))  # older than an enrollment in flight
     Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
     assert not orphan.exists()
 
