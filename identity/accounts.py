@@ -86,3 +86,30 @@ def delete_account(store: Store, account: Account) -> None:
         append_event(s, "delete", account.handle, account.id, {"account": True})
         s.delete(row)
     delete_files(store.media_dir, [f for f in files if f])
+
+
+def hugging_face_account(store: Store, username: str) -> Account:
+    """The account of a Hugging Face user signed in through OAuth (no password here; HF vouches)."""
+    handle = validate_handle(username.lower().replace("-", "_").replace(".", "_")[:32])
+    with store.session.begin() as s:
+        row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
+        if row is not None and row.password_hash is not None:
+            raise IdentityError("handle_taken", f"@{handle} is a local account; sign in with its password")
+        if row is None:
+            row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=None, password_hash=None,
+                             created_at=time.time())
+            s.add(row)
+        return Account(row.id, row.handle, row.birth_year)
+
+
+def set_birth_year(store: Store, account: Account, birth_year: int) -> Account:
+    """Declare a birth year once (Hugging Face accounts, which start without one and count as teens)."""
+    _check_birth_year(birth_year)
+    with store.session.begin() as s:
+        row = s.get(AccountRow, account.id)
+        if row is None:
+            raise IdentityError("no_account", "this account no longer exists")
+        if row.birth_year is not None:
+            raise IdentityError("birth_year_set", "the birth year was already declared and cannot be changed")
+        row.birth_year = birth_year
+        return Account(row.id, row.handle, row.birth_year)

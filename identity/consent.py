@@ -86,6 +86,24 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class Person:
+    handle: str
+    cameo_id: str | None
+    i_follow: bool
+    follows_me: bool
+    my_request: str | None  # status of the viewer's latest request for this person's cameo
+    usable: bool  # the viewer may use this person's cameo now
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: str
+    requester: str
+    status: str
+    created_at: float
+
+
+@dataclass(frozen=True)
 class Refusal:
     requester: str
     reasons: dict[str, str] = field(default_factory=dict)  # cameo id -> why
@@ -338,3 +356,42 @@ class ConsentLedger:
         with self.store.session() as s:
             self._owned_cameo(s, owner, cameo_id)
         self.store.revoke_cameo(cameo_id, actor=owner.handle)
+
+    # what the studio shows -------------------------------------------------
+    def settings_of(self, cameo_id: str) -> tuple[str, str, list[str]]:
+        """(level, instructions, switches) of a cameo."""
+        with self.store.session() as s:
+            row = self._settings(s, cameo_id)
+            return row.level, row.instructions, json.loads(row.switches)
+
+    def people(self, viewer: Account) -> list[Person]:
+        """Every other account, with follows both ways, their cameo and where the viewer's request stands."""
+        with self.store.session() as s:
+            out = []
+            for row in s.scalars(select(AccountRow).where(AccountRow.id != viewer.id).order_by(AccountRow.handle)):
+                cameo = s.scalar(select(CameoRow.id).where(CameoRow.account_id == row.id))
+                req = s.scalar(select(RequestRow).where(RequestRow.requester_id == viewer.id,
+                                                        RequestRow.cameo_id == cameo)
+                               .order_by(RequestRow.created_at.desc()).limit(1)) if cameo else None
+                usable = cameo is not None and self._permission(s, viewer, s.get(CameoRow, cameo))[0] is None
+                out.append(Person(row.handle, cameo, self._follows(s, viewer.id, row.id),
+                                  self._follows(s, row.id, viewer.id), req.status if req else None, usable))
+            return out
+
+    def requests_for(self, owner: Account) -> list[RequestView]:
+        """Requests to use the owner's cameo, newest first."""
+        with self.store.session() as s:
+            q = (select(RequestRow, AccountRow.handle).join(AccountRow, AccountRow.id == RequestRow.requester_id)
+                 .join(CameoRow, CameoRow.id == RequestRow.cameo_id).where(CameoRow.account_id == owner.id)
+                 .order_by(RequestRow.created_at.desc()))
+            return [RequestView(r.id, handle, r.status, r.created_at) for r, handle in s.execute(q)]
+
+    def usable_cameos(self, viewer: Account) -> list[tuple[str, str]]:
+        """(handle, cameo id) of every cameo the viewer may use now: their own first."""
+        with self.store.session() as s:
+            out = []
+            for cameo, handle in s.execute(select(CameoRow, AccountRow.handle).join(AccountRow)
+                                           .order_by(AccountRow.handle)):
+                if self._permission(s, viewer, cameo)[0] is None:
+                    out.append((handle, cameo.id))
+            return sorted(out, key=lambda hc: (hc[0] != viewer.handle, hc[0]))

@@ -52,3 +52,23 @@ def test_handle_cannot_be_taken_twice(store):
     sign_up(store, "alice", "correct horse battery", 1990)
     with pytest.raises(IdentityError, match="taken"):
         sign_up(store, "alice", "another long password", 1991)
+
+
+def test_a_hugging_face_user_gets_an_account_that_counts_as_teen_until_a_birth_year(store):
+    from identity.accounts import hugging_face_account, set_birth_year
+
+    acc = hugging_face_account(store, "Alice-Smith.HF")
+    assert acc.handle == "alice_smith_hf" and acc.is_teen
+    assert hugging_face_account(store, "Alice-Smith.HF").id == acc.id
+    adult = set_birth_year(store, acc, time.gmtime().tm_year - 40)
+    assert not adult.is_teen
+    with pytest.raises(IdentityError, match="cannot be changed"):
+        set_birth_year(store, acc, time.gmtime().tm_year - 15)
+
+
+def test_a_hugging_face_sign_in_cannot_take_over_a_local_account(store):
+    from identity.accounts import hugging_face_account
+
+    sign_up(store, "alice", "a long enough password", time.gmtime().tm_year - 30)
+    with pytest.raises(IdentityError, match="local account"):
+        hugging_face_account(store, "alice")
