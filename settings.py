@@ -42,6 +42,13 @@ class Settings:
     max_clip_seconds: float = 15.0
     max_upload_bytes: int = 50 * 1024 * 1024
     protected_gallery_dir: Path | None = None
+    generation_backend: str = "auto"  # "auto" (diffusion with a CUDA GPU, else preview), "preview", "diffusion"
+    diffusion_model: str = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+    diffusion_cpu_offload: bool = False
+    diffusion_vae_tiling: bool = False
+    c2pa_cert_chain: Path | None = None  # a deployment's own signing chain (PEM) and key; None: demo chain
+    c2pa_key: Path | None = None
+    c2pa_trust_anchor: Path | None = None
 
     @property
     def media_dir(self) -> Path:
@@ -52,9 +59,7 @@ def load_settings() -> Settings:
     """Read the settings from the environment (documented in README.md)."""
     data_dir = Path(os.environ.get("CAMEO_DATA_DIR") or _default_data_dir())
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{(data_dir / 'studio.db').as_posix()}"
-    backend = (os.environ.get("CAMEO_FACE_BACKEND") or "auto").strip().lower()
-    if backend not in {"auto", "dlib", "insightface"}:
-        raise ValueError(f"CAMEO_FACE_BACKEND={backend!r}: expected auto, dlib or insightface")
+    backend = _choice("CAMEO_FACE_BACKEND", ("auto", "dlib", "insightface"))
     gallery = os.environ.get("CAMEO_PROTECTED_GALLERY")
     return Settings(
         data_dir=data_dir,
@@ -68,4 +73,23 @@ def load_settings() -> Settings:
         max_clip_seconds=float(os.environ.get("CAMEO_MAX_CLIP_SECONDS") or 15.0),
         max_upload_bytes=int(os.environ.get("CAMEO_MAX_UPLOAD_MB") or 50) * 1024 * 1024,
         protected_gallery_dir=Path(gallery) if gallery else None,
+        generation_backend=_choice("CAMEO_GENERATION_BACKEND", ("auto", "preview", "diffusion")),
+        diffusion_model=os.environ.get("CAMEO_DIFFUSION_MODEL") or "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
+        diffusion_cpu_offload=_env_bool("CAMEO_DIFFUSION_CPU_OFFLOAD", False),
+        diffusion_vae_tiling=_env_bool("CAMEO_DIFFUSION_VAE_TILING", False),
+        c2pa_cert_chain=_path("CAMEO_C2PA_CERT_CHAIN"),
+        c2pa_key=_path("CAMEO_C2PA_KEY"),
+        c2pa_trust_anchor=_path("CAMEO_C2PA_TRUST_ANCHOR"),
     )
+
+
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name)
+    return Path(raw) if raw else None
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = (os.environ.get(name) or allowed[0]).strip().lower()
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    return value

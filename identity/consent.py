@@ -334,6 +334,12 @@ class ConsentLedger:
             ))
         return Grant(requester.handle, purpose, grants, time.time())
 
+    def still_holds(self, requester: Account, cameo_ids: list[str]) -> Refusal | None:
+        """The rule again, without an audit entry: polled while a job runs, so a revoke stops it early."""
+        with self.store.session() as s:
+            reasons, _ = self._decide_all(s, requester, list(dict.fromkeys(cameo_ids)))
+        return Refusal(requester.handle, reasons) if reasons else None
+
     def recheck_locked(self, s: Session, requester: Account, cameo_ids: list[str],
                        purpose: str) -> tuple[Refusal | None, list[ConsentRecord], list[Account]]:
         """Inside the caller's saving transaction: lock the cameo rows, then decide again.

@@ -1,0 +1,244 @@
+"""One generation job, from a prompt to a signed, watermarked clip stored under a consent grant.
+
+The job reads cameos only through `ConsentLedger.authorize`, checks the prompt
+before any work, polls the grant while it renders (a revoke stops it), runs the
+post-generation checks (nudity, likeness firewall, dialogue text), marks and
+signs the clip, and hands it to the clip library, which decides consent once
+more inside the transaction that stores it. Whatever fails, no file is left.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from identity.clips import Clip, new_clip_id
+from identity.consent import ConsentLedger, Grant, Refusal
+from identity.errors import IdentityError
+from identity.faces import FaceBackend
+from identity.gallery import ProtectedGallery
+from identity.library import ClipLibrary
+from identity.store import Account, Store
+from pipeline.export import write_mp4
+from pipeline.scene import parse_scene
+from pipeline.sound import VoiceSynth, make_soundtrack
+from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoRef, GenerationBackend, Progress, \
+    ProgressFn, RenderSpec
+from safety.firewall import FirewallResult, check_faces
+from safety.invisible_mark import embed_frames
+from safety.moderation import moderate_frames
+from safety.policy import OwnerInstructions, check_prompt
+from safety.provenance import ProvenanceInfo, SigningIdentity, sign_clip
+from safety.visible_mark import apply_visible_mark
+
+MAX_PROMPT_CHARS = 500  # the diffusion text encoder reads 512 tokens; owners' constraints are appended after it
+MAX_SEED = 2**32 - 1
+POLL_GRANT_EVERY_S = 0.5
+STUDIO_VERSION = "cameo-studio/0.4"
+
+
+class JobError(Exception):
+    """A job that cannot start or did not finish, with a message for the person and a code for programs."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    prompt: str
+    handles: tuple[str, ...]
+    duration_s: float
+    aspect: str
+    seed: int
+    remix_of: str | None = None
+
+
+@dataclass(frozen=True)
+class JobResult:
+    clip: Clip
+    path: Path
+    meta: dict = field(default_factory=dict)
+
+
+def parse_request(prompt: str, handles, duration_s, aspect: str, seed, remix_of: str | None = None) -> JobRequest:
+    """Validate everything a person typed before any work starts."""
+    prompt = (prompt or "").strip()
+    if not prompt:
+        raise JobError("empty_prompt", "write a prompt: what happens in the clip")
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise JobError("prompt_too_long", f"the prompt has {len(prompt)} characters; keep it under {MAX_PROMPT_CHARS}")
+    names = tuple(dict.fromkeys(h.strip().lstrip("@").lower() for h in (handles or []) if h and h.strip()))
+    if not 1 <= len(names) <= MAX_CAMEOS:
+        raise JobError("cameo_count", f"pick 1 to {MAX_CAMEOS} cameos for a clip (you picked {len(names)})")
+    try:
+        duration = float(duration_s)
+    except (TypeError, ValueError):
+        raise JobError("bad_duration", f"the duration must be a number of seconds, not {duration_s!r}") from None
+    if not (math.isfinite(duration) and MIN_SECONDS <= duration <= MAX_SECONDS):
+        raise JobError("bad_duration", f"the duration must be {MIN_SECONDS:g} to {MAX_SECONDS:g} seconds")
+    if aspect not in ASPECTS:
+        raise JobError("bad_aspect", f"the aspect ratio must be one of {', '.join(ASPECTS)}")
+    try:
+        seed_int = int(str(seed).strip())
+    except ValueError:
+        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}") from None
+    if not 0 <= seed_int <= MAX_SEED:
+        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}")
+    return JobRequest(prompt, names, duration, aspect, seed_int, remix_of)
+
+
+def _refusal_text(refusal: Refusal, handles: dict[str, str]) -> str:
+    parts = [f"@{handles.get(cid, cid)}: {why}" if cid != "*" else why for cid, why in refusal.reasons.items()]
+    return "; ".join(parts)
+
+
+def _rgb(png: bytes) -> np.ndarray:
+    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def cameo_refs(grant: Grant) -> tuple[CameoRef, ...]:
+    return tuple(CameoRef(g.cameo_id, g.owner_handle, tuple(_rgb(p) for p in g.crops_png), g.voice_pitch_hz,
+                          g.instructions, tuple(g.switches)) for g in grant.cameos)
+
+
+def _boxes_per_frame(result: FirewallResult, n_frames: int) -> list[list]:
+    """Every frame gets the face boxes of the nearest sampled frame (for placing the visible mark)."""
+    sampled = sorted(result.face_boxes)
+    if not sampled:
+        return [[] for _ in range(n_frames)]
+    pos = np.searchsorted(sampled, np.arange(n_frames))
+    out = []
+    for i, p in enumerate(pos):
+        near = min((sampled[j] for j in (p - 1, p) if 0 <= j < len(sampled)), key=lambda k: abs(k - i))
+        out.append(result.face_boxes[near])
+    return out
+
+
+class JobRunner:
+    """Runs jobs on one backend; the studio builds one at start (pipeline.studio)."""
+
+    def __init__(self, store: Store, ledger: ConsentLedger, library: ClipLibrary, backend: GenerationBackend,
+                 face_backend: FaceBackend, gallery: ProtectedGallery | None, signer: SigningIdentity,
+                 synth: VoiceSynth | None = None):
+        self.store, self.ledger, self.library, self.backend = store, ledger, library, backend
+        self.face_backend, self.gallery, self.signer, self.synth = face_backend, gallery, signer, synth
+
+    def cameo_ids(self, handles: tuple[str, ...]) -> dict[str, str]:
+        """cameo id -> handle, for handles that have an active cameo; an unknown handle is an error."""
+        out = {}
+        for h in handles:
+            try:
+                account = self.store.account(h)
+            except IdentityError:
+                account = None
+            cameo = self.store.active_cameo_of(account) if account else None
+            if cameo is None:
+                raise JobError("unknown_cameo", f"@{h} has no cameo (check the handle, or they revoked it)")
+            out[cameo.id] = h
+        return out
+
+    def remix_request(self, clip_id: str, seed) -> JobRequest:
+        """A new job from a published clip's prompt and cameos; the remixer's own permissions apply."""
+        clip = self.library.get(clip_id)
+        if clip is None or clip.status != "published":
+            raise JobError("no_clip", "only published clips can be remixed")
+        return parse_request(clip.prompt, clip.cameo_handles, clip.meta.get("duration_s", 4.0),
+                             clip.meta.get("aspect", "16:9"), seed, remix_of=clip.id)
+
+    def run(self, requester: Account, req: JobRequest, publish: bool = False,
+            on_progress: ProgressFn | None = None) -> JobResult:
+        progress = on_progress or (lambda p: None)
+        ids = self.cameo_ids(req.handles)
+        grant = self.ledger.authorize(requester, list(ids), "generate")
+        if isinstance(grant, Refusal):
+            raise JobError("consent_refused", "you may not use these cameos: " + _refusal_text(grant, ids))
+        owners = [OwnerInstructions(g.owner_handle, g.instructions, tuple(g.switches)) for g in grant.cameos]
+        strict = requester.is_teen or any(g.owner_is_teen for g in grant.cameos)
+        decision = check_prompt(req.prompt, [g.owner_handle for g in grant.cameos], owners, strict=strict)
+        if not decision.allowed:
+            raise JobError("prompt_refused", decision.reason)
+        work = Path(tempfile.mkdtemp(prefix="cameo-job-"))
+        try:
+            return self._make(requester, req, grant, ids, strict, publish, work, progress)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _watch(self, requester: Account, ids: dict[str, str], progress: ProgressFn) -> ProgressFn:
+        """Progress that also stops the job as soon as consent for any cameo no longer holds."""
+        last = [0.0]
+
+        def report(p: Progress) -> None:
+            now = time.monotonic()
+            if now - last[0] >= POLL_GRANT_EVERY_S:
+                last[0] = now
+                refusal = self.ledger.still_holds(requester, list(ids))
+                if refusal is not None:
+                    raise JobError("consent_revoked", "stopped: " + _refusal_text(refusal, ids))
+            progress(p)
+        return report
+
+    def _make(self, requester: Account, req: JobRequest, grant: Grant, ids: dict[str, str], strict: bool,
+              publish: bool, work: Path, progress: ProgressFn) -> JobResult:
+        watch = self._watch(requester, ids, progress)
+        refs = cameo_refs(grant)
+        scene = parse_scene(req.prompt)
+        width, height = ASPECTS[req.aspect]
+        sound = make_soundtrack(scene, refs, req.duration_s, self.backend.fps,
+                                voices={g.owner_handle: g.voice for g in grant.cameos}, synth=self.synth,
+                                seed=req.seed, on_progress=watch)
+        spoken = " ".join(line.text for line in sound.dialogue)
+        if spoken:
+            said = check_prompt(spoken, [r.handle for r in refs], strict=strict)
+            if not said.allowed:
+                raise JobError("dialogue_refused", "the dialogue was refused: " + said.reason)
+        spec = RenderSpec(req.prompt, refs, req.duration_s, width, height, req.seed, dialogue=sound.dialogue,
+                          mouth=sound.mouth)
+        video = self.backend.render(spec, watch)
+
+        watch(Progress("safety", 1, 4))
+        moderation = moderate_frames(video.frames, video.fps, strict=strict)
+        if not moderation.allowed:
+            raise JobError("frames_refused", "the clip was discarded: " + moderation.reason)
+        watch(Progress("safety", 2, 4))
+        firewall = check_faces(video.frames, video.fps, self.face_backend, ids, self.store.active_cameos(),
+                               self.gallery)
+        if not firewall.allowed:
+            raise JobError("likeness_refused", "the clip was discarded: " + firewall.reason)
+
+        clip_id = new_clip_id()
+        watch(Progress("marks", 3, 4))
+        frames = apply_visible_mark(video.frames, video.fps, requester.handle,
+                                    _boxes_per_frame(firewall, len(video.frames)), seed=clip_id)
+        frames = embed_frames(frames, clip_id)
+        raw, signed = work / "raw.mp4", work / f"{clip_id}.mp4"
+        write_mp4(raw, frames, video.fps, sound.audio, sound.sample_rate)
+        prompt_sha = hashlib.sha256(req.prompt.encode()).hexdigest()
+        consent = tuple((g.consent.id, g.consent.sha256) for g in grant.cameos)
+        sign_clip(raw, signed, self.signer, ProvenanceInfo(
+            clip_id=clip_id, title=f"Cameo Studio clip {clip_id}", creator_handle=requester.handle,
+            backend=video.backend, model=video.model, prompt_sha256=prompt_sha, consent_records=consent,
+            studio_version=STUDIO_VERSION))
+        watch(Progress("save", 4, 4))
+        meta = {
+            "backend": video.backend, "model": video.model, "fps": video.fps, "duration_s": req.duration_s,
+            "aspect": req.aspect, "width": width, "height": height, "seed": req.seed, "prompt_sha256": prompt_sha,
+            "consent_records": [list(c) for c in consent], "watermark_id": clip_id,
+            "identity_similarity": firewall.identity_similarity, "voice_similarity": sound.voice_similarity,
+            "voice_pitch_hz": sound.pitch_hz, "synth": sound.synth, "notes": list(sound.notes),
+            "nudity_max_scores": {k: round(v, 3) for k, v in moderation.max_scores.items()},
+            "strict": strict,
+        }
+        saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
+                                  publish=publish, remix_of=req.remix_of)
+        if isinstance(saved, Refusal):
+            raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids))
+        return JobResult(saved.clip, saved.path, meta)
