@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/install.sh requirements-dev.txt
+bash scripts/install-test-tools.sh
 set +e
 .venv/bin/python -m pytest "$@"
 code=$?
