@@ -63,8 +63,8 @@ def test_clip_id_round_trips_through_the_payload():
     assert im.clip_id_from_bits(flipped) is None  # the check bits catch a wrong bit
 
 
-@pytest.mark.parametrize("bad", ["3f9a0c41d2e87b6", "3f9a0c41d2e87b6z", "", None])
-def test_a_clip_id_that_is_not_16_hex_digits_is_refused(bad, original):
+@pytest.mark.parametrize("bad", ["3f9a0c41d2e87b6", "3f9a0c41d2e87b6z", "3F9A0C41D2E87B65", "", None])
+def test_a_clip_id_that_is_not_16_lowercase_hex_digits_is_refused(bad, original):
     with pytest.raises(SafetyError) as e:
         im.embed_frames(original[:1], bad)
     assert e.value.code == "bad_clip_id"
