@@ -1,105 +1,71 @@
-"""Cameo Studio, the Gradio app: layout and wiring only; every rule lives in identity/."""
+"""Cameo Studio, the Gradio app: tabs and wiring only; every rule lives in identity/, pipeline/ and safety/."""
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 import gradio as gr
 
-from identity.challenge import Challenge
-from identity.enrollment import Enroller, Verdict
-from identity.errors import IdentityError
-from identity.service import build_enroller
+from pipeline.studio import Studio, build_studio
 from settings import load_settings
+from ui import account as account_tab
+from ui import cameo as cameo_tab
+from ui import create as create_tab
+from ui import feed as feed_tab
+from ui import people as people_tab
+from ui import verify as verify_tab
+from ui.common import who
+
+GENERATION_CONCURRENCY = 1  # one generation at a time: the rest of the app stays responsive
 
 
-def challenge_markdown(ch: Challenge) -> str:
-    steps = "\n".join(f"{i}. {line}" for i, line in enumerate(ch.instructions(), start=1))
-    return (
-        f"## Your challenge\n\n{steps}\n\n"
-        f"# {ch.spoken_digits}\n\n"
-        f"**Head turns:** {' → '.join(ch.turns)}  \n"
-        f"Record one clip of at most 15 s, alone, face to the camera. This challenge expires in "
-        f"{int((ch.expires_at or 0) - ch.issued_at) // 60} minutes and can be used once."
-    )
+def on_space_with_oauth() -> bool:
+    """A Space with `hf_oauth: true` gets these variables; then people sign in with Hugging Face."""
+    return bool(os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"))
 
 
-def verdict_markdown(v: Verdict) -> str:
-    if v.ok:
-        return f"### ✅ Your cameo is ready\nCameo id `{v.cameo_id}`. Only you can use it until you allow others."
-    reasons = "\n".join(f"- {r}" for r in v.reasons)
-    return f"### ❌ We could not verify this recording\n{reasons}\n\nStart a new enrollment and record again."
-
-
-def start_enrollment(enroller: Enroller, handle: str):
-    try:
-        ch = enroller.new_challenge(handle)
-    except IdentityError as exc:
-        raise gr.Error(exc.message) from exc
-    return challenge_markdown(ch), ch
-
-
-def verify_recording(enroller: Enroller, source: str, video_path: str | None, ch: Challenge | None):
-    if ch is None:
-        raise gr.Error("Start an enrollment first: the challenge tells you what to say and do.")
-    if not video_path:
-        raise gr.Error("Record (or upload) your clip first.")
-    try:
-        verdict = enroller.enroll(video_path, ch, source=source)
-    finally:
-        # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept.
-        Path(video_path).unlink(missing_ok=True)
-    crops = []
-    if verdict.ok:
-        cameo = enroller.store.get_cameo(verdict.cameo_id)
-        crops = [_png_to_rgb(p) for p in enroller.store.crops_png(cameo.id, cameo.n_crops)]
-    return verdict_markdown(verdict), crops, None  # a challenge answers one recording
-
-
-def build_ui(enroller: Enroller, allow_upload: bool) -> gr.Blocks:
-    source = "upload" if allow_upload else "webcam"
-
-    def start(handle: str):
-        return start_enrollment(enroller, handle)
-
-    def verify(video_path: str | None, ch: Challenge | None, progress=gr.Progress()):
-        progress(0.1, desc="Checking your recording")
-        return verify_recording(enroller, source, video_path, ch)
-
+def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False) -> gr.Blocks:
     # Gradio's own upload cache is swept hourly too, in case a request dies before the unlink.
     with gr.Blocks(title="Cameo Studio", delete_cache=(3600, 3600)) as demo:
-        gr.Markdown("# Cameo Studio\nEnroll your cameo: one short recording proves it is really you, and that you agree.")
-        with gr.Row():
-            handle = gr.Textbox(label="Your handle", placeholder="alice")
-            start_btn = gr.Button("Start enrollment", variant="primary")
-        challenge_md = gr.Markdown()
-        challenge_state = gr.State(None)
-        # Unmirrored: the verifier reads "left" as the person's own left in the camera's view,
-        # and Gradio would need ffmpeg on the server to flip a mirrored recording.
-        video = gr.Video(
-            label="Your recording",
-            sources=["webcam", "upload"] if allow_upload else ["webcam"],
-            include_audio=True,
-            webcam_options=gr.WebcamOptions(mirror=False),
-        )
-        verify_btn = gr.Button("Verify and create my cameo", variant="primary")
-        verdict_md = gr.Markdown()
-        crops = gr.Gallery(label="Your reference images", columns=3, height=260)
-        start_btn.click(start, [handle], [challenge_md, challenge_state])
-        verify_btn.click(verify, [video, challenge_state], [verdict_md, crops, challenge_state])
+        gr.Markdown("# Cameo Studio\nPut real people into generated clips, only with their verified, revocable consent.")
+        account = gr.State(None)
+        with gr.Tabs():
+            with gr.Tab("Account", id="account"):
+                status, from_profile = account_tab.build(studio, account, oauth)
+            with gr.Tab("My cameo", id="cameo"):
+                load_mine, mine = cameo_tab.build(studio, account, allow_upload)
+            with gr.Tab("People", id="people"):
+                load_people, people_outs = people_tab.build(studio, account)
+            with gr.Tab("Create", id="create") as create:
+                load_picker, picker, create_inputs = create_tab.build(studio, account)
+            with gr.Tab("Feed", id="feed") as feed:
+                load_feed, feed_outs = feed_tab.build_feed(studio, account, create_inputs)
+            with gr.Tab("Appearances & inbox", id="appearances") as appearances:
+                load_appearances, appearance_outs = feed_tab.build_appearances(studio, account)
+            with gr.Tab("Verify", id="verify"):
+                verify_tab.build(studio)
+        # Whatever changes the signed-in account refreshes every view of it.
+        account.change(load_mine, [account], mine)
+        account.change(load_people, [account], people_outs)
+        account.change(load_picker, [account], [picker])
+        account.change(load_appearances, [account], appearance_outs)
+        create.select(load_picker, [account], [picker])
+        feed.select(load_feed, None, feed_outs)
+        appearances.select(load_appearances, [account], appearance_outs)
+        if from_profile is not None:
+            demo.load(from_profile, None, [account, status])
+        else:
+            demo.load(lambda: who(None), None, [status])
     return demo
-
-
-def _png_to_rgb(png: bytes):
-    import cv2
-    import numpy as np
-
-    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def main() -> None:
     settings = load_settings()
-    demo = build_ui(build_enroller(settings), settings.allow_upload)
-    demo.queue(default_concurrency_limit=1).launch(server_name="0.0.0.0", server_port=7860)
+    studio = build_studio(settings)
+    demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth())
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=os.environ.get("CAMEO_HOST", "0.0.0.0"), server_port=int(os.environ.get("CAMEO_PORT", 7860)),
+        allowed_paths=[str(settings.media_dir.resolve())],
+    )
 
 
 if __name__ == "__main__":

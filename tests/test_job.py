@@ -1,0 +1,187 @@
+"""Generation jobs end to end on the preview backend: consent at both ends, safety, marks, a playable MP4.
+
+Cameos are built from real photos and LibriSpeech speech (tests/cameo_factory.py).
+Every clip the job saves is checked independently with ffprobe (H.264 + AAC of
+the requested length) and read back with `safety.verify`.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from identity.consent import ConsentLedger
+from identity.library import ClipLibrary
+from pipeline.job import JobError, JobRunner, parse_request
+from pipeline.preview import PreviewBackend
+from pipeline.types import Progress
+from safety.provenance import ensure_demo_certs
+from safety.verify import verify_clip
+from tests.cameo_factory import enroll_real
+
+ADULT = time.gmtime().tm_year - 30
+
+
+@pytest.fixture(scope="module")
+def signer(tmp_path_factory):
+    return ensure_demo_certs(tmp_path_factory.mktemp("c2pa") / "c2pa")
+
+
+@pytest.fixture()
+def studio(sqlite_store, backend, signer):
+    """alice (cameo open to everyone) and bob (a cameo of his own), on the preview backend."""
+    ledger = ConsentLedger(sqlite_store)
+    library = ClipLibrary(sqlite_store, ledger)
+    runner = JobRunner(sqlite_store, ledger, library, PreviewBackend(), backend, None, signer)
+    alice_cameo = enroll_real(sqlite_store, backend, "alice", birth_year=ADULT)
+    enroll_real(sqlite_store, backend, "bob", birth_year=ADULT)
+    ledger.set_permission(sqlite_store.account("alice"), alice_cameo, "everyone")
+    return runner
+
+
+def ffprobe(path: Path) -> dict:
+    if shutil.which("ffprobe") is None:
+        pytest.fail("ffprobe is missing: scripts/install-test-tools.sh installs it (test.sh runs it)")
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _codecs_and_duration(path: Path) -> tuple[set[str], float]:
+    info = ffprobe(path)
+    return {s["codec_name"] for s in info["streams"]}, float(info["format"]["duration"])
+
+
+# before any work --------------------------------------------------------------------------------
+@pytest.mark.parametrize("args,code", [
+    (("", ["alice"], 4, "16:9", 1), "empty_prompt"),
+    (("x" * 501, ["alice"], 4, "16:9", 1), "prompt_too_long"),
+    (("a walk", [], 4, "16:9", 1), "cameo_count"),
+    (("a walk", ["a1x", "b2x", "c3x", "d4x"], 4, "16:9", 1), "cameo_count"),
+    (("a walk", ["alice"], 1.5, "16:9", 1), "bad_duration"),
+    (("a walk", ["alice"], 11, "16:9", 1), "bad_duration"),
+    (("a walk", ["alice"], "five", "16:9", 1), "bad_duration"),
+    (("a walk", ["alice"], float("nan"), "16:9", 1), "bad_duration"),
+    (("a walk", ["alice"], 4, "4:3", 1), "bad_aspect"),
+    (("a walk", ["alice"], 4, "16:9", "lucky"), "bad_seed"),
+    (("a walk", ["alice"], 4, "16:9", -1), "bad_seed"),
+])
+def test_bad_requests_are_refused_before_any_work(args, code):
+    with pytest.raises(JobError) as err:
+        parse_request(*args)
+    assert err.value.code == code and err.value.message
+
+
+def test_an_unknown_cameo_handle_is_refused_before_any_work(studio):
+    bob = studio.store.account("bob")
+    before = len(studio.store.audit_events())
+    with pytest.raises(JobError, match="@nobody has no cameo"):
+        studio.run(bob, parse_request("@nobody waves", ["nobody"], 2, "16:9", 1))
+    assert len(studio.store.audit_events()) == before
+
+
+def test_a_cameo_the_requester_may_not_use_is_refused_with_the_reason(studio):
+    carol = studio.store.get_or_create_account("carol", ADULT)
+    with pytest.raises(JobError, match="@bob: @bob keeps this cameo to themselves"):
+        studio.run(carol, parse_request("@bob waves", ["bob"], 2, "16:9", 1))
+
+
+def test_a_harmful_prompt_is_refused_before_rendering(studio):
+    bob = studio.store.account("bob")
+    with pytest.raises(JobError) as err:
+        studio.run(bob, parse_request("@alice stabbing @bob, blood and gore everywhere", ["alice", "bob"], 2,
+                                      "16:9", 1))
+    assert err.value.code == "prompt_refused"
+    assert list((studio.store.media_dir / "clips").iterdir()) == []
+
+
+def test_an_owners_instruction_refuses_a_prompt_against_it(studio):
+    alice = studio.store.account("alice")
+    cid = studio.store.active_cameo_of(alice).id
+    studio.ledger.set_instructions(alice, cid, "", ["no_political"])
+    with pytest.raises(JobError, match="alice"):
+        studio.run(studio.store.account("bob"),
+                   parse_request("@alice giving a speech at an election campaign rally", ["alice"], 2, "16:9", 1))
+
+
+# a whole clip -----------------------------------------------------------------------------------
+def test_a_preview_clip_with_two_cameos_and_dialogue_is_saved_marked_and_signed(studio, signer):
+    bob = studio.store.account("bob")
+    stages: list[str] = []
+    req = parse_request('@alice and @bob on a beach at sunset, slow pan left. '
+                        '@alice says "we made it all the way here, after such a long and tiring day"',
+                        ["alice", "bob"], 3, "16:9", 7)
+    out = studio.run(bob, req, publish=True, on_progress=lambda p: stages.append(p.stage))
+    assert {"sound", "render", "safety", "marks", "save"} <= set(stages)
+    codecs, duration = _codecs_and_duration(out.path)
+    assert codecs == {"h264", "aac"} and abs(duration - 3.0) < 0.1
+    report = verify_clip(out.path, signer.trust_anchor_pem, studio.library.get)
+    assert report["c2pa"]["state"] == "Trusted"
+    assert [[r["id"], r["sha256"]] for r in report["c2pa"]["consent_records"]] == out.meta["consent_records"]
+    assert report["watermark"]["clip_id"] == out.clip.id and report["known_clip"] and not report["removed"]
+    # The composited faces are the cameos' own: the firewall measured them above the match threshold.
+    sims = out.meta["identity_similarity"]
+    assert sims["alice"] >= studio.face_backend.match_threshold and sims["bob"] >= studio.face_backend.match_threshold
+    assert out.meta["voice_similarity"]["alice"] is not None, out.meta["notes"]
+    assert out.meta["backend"] == "preview"
+    assert [c.id for c in studio.library.feed()] == [out.clip.id]
+    assert any(n.kind == "used" for n in studio.library.inbox(studio.store.account("alice")))
+
+
+@pytest.mark.parametrize("aspect,size", [("9:16", (480, 832)), ("1:1", (480, 480))])
+def test_each_aspect_gives_its_size(studio, aspect, size):
+    out = studio.run(studio.store.account("bob"), parse_request("@bob in a forest", ["bob"], 2, aspect, 3))
+    video = next(s for s in ffprobe(out.path)["streams"] if s["codec_type"] == "video")
+    assert (video["width"], video["height"]) == size and out.clip.status == "draft"
+
+
+# consent at the other end -----------------------------------------------------------------------
+class _RevokeMidRender:
+    """Wraps the preview backend: when rendering is under way, the owner revokes from another thread."""
+
+    def __init__(self, inner, revoke):
+        self.inner, self.revoke = inner, revoke
+        self.name, self.model, self.fps = inner.name, inner.model, inner.fps
+
+    def render(self, spec, on_progress):
+        started = threading.Event()
+
+        def progress(p: Progress):
+            if p.step >= 2 and not started.is_set():
+                started.set()
+                t = threading.Thread(target=self.revoke)
+                t.start()
+                t.join()
+                time.sleep(0.6)  # past the job's grant-polling interval
+            on_progress(p)
+        return self.inner.render(spec, progress)
+
+
+def test_a_revoke_mid_render_ends_the_job_and_leaves_no_file(studio):
+    alice = studio.store.account("alice")
+    cid = studio.store.active_cameo_of(alice).id
+    studio.backend = _RevokeMidRender(studio.backend, lambda: studio.ledger.revoke(alice, cid))
+    with pytest.raises(JobError) as err:
+        studio.run(studio.store.account("bob"), parse_request("@alice dancing in the rain", ["alice"], 3, "16:9", 1))
+    assert err.value.code == "consent_revoked" and "revoked" in err.value.message
+    assert list((studio.store.media_dir / "clips").iterdir()) == []
+    assert studio.library.appearances(alice) == []
+
+
+def test_a_remix_checks_the_remixers_own_permissions(studio):
+    bob, alice = studio.store.account("bob"), studio.store.account("alice")
+    first = studio.run(bob, parse_request("@bob waving in a city street", ["bob"], 2, "16:9", 1), publish=True)
+    carol = studio.store.get_or_create_account("carol", ADULT)
+    with pytest.raises(JobError, match="keeps this cameo to themselves"):
+        studio.run(carol, studio.remix_request(first.clip.id, 2))
+    bob_cameo = studio.store.active_cameo_of(bob).id
+    studio.ledger.set_permission(bob, bob_cameo, "approved")
+    studio.ledger.approve(bob, studio.ledger.request(carol, bob_cameo))
+    remix = studio.run(carol, studio.remix_request(first.clip.id, 2))
+    assert remix.clip.remix_of == first.clip.id and remix.clip.creator_handle == "carol"
+    assert alice.handle not in remix.clip.cameo_handles

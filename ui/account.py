@@ -1,0 +1,73 @@
+"""Sign in: a local account with a password, or Hugging Face on a Space (OAuth)."""
+from __future__ import annotations
+
+import gradio as gr
+
+from identity.accounts import delete_account, hugging_face_account, log_in, set_birth_year, sign_up
+from identity.store import Account
+from pipeline.studio import Studio
+from ui.common import friendly, require, who
+
+
+def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
+    store = studio.store
+    status = gr.Markdown(who(None), elem_id="who")
+    if oauth:
+        gr.LoginButton()
+        gr.Markdown("New here? Tell us your birth year once: under 18 is a teen account with stricter rules.")
+    with gr.Row():
+        handle = gr.Textbox(label="Handle", placeholder="alice", elem_id="login-handle", visible=not oauth)
+        password = gr.Textbox(label="Password", type="password", elem_id="login-password", visible=not oauth)
+        birth = gr.Number(label="Birth year (sign-up)", precision=0, elem_id="login-birth")
+    with gr.Row():
+        up = gr.Button("Sign up", elem_id="signup-btn", visible=not oauth)
+        inn = gr.Button("Log in", variant="primary", elem_id="login-btn", visible=not oauth)
+        set_year = gr.Button("Save birth year", elem_id="birth-btn", visible=oauth)
+        out = gr.Button("Log out", elem_id="logout-btn", visible=not oauth)
+    with gr.Accordion("Delete my account", open=False):
+        gr.Markdown("Deletes your cameo (face templates, voice embedding, reference images), every clip you "
+                    "made, your follows and requests. Clips taken down stay listed as removed. This cannot be undone.")
+        sure = gr.Checkbox(label="I understand: delete my account and everything above", elem_id="delete-sure")
+        delete = gr.Button("Delete my account", variant="stop", elem_id="delete-account-btn")
+
+    @friendly
+    def do_sign_up(h: str, p: str, year):
+        if year is None:
+            raise gr.Error("Enter your birth year to sign up.")
+        acc = sign_up(store, h.strip(), p, int(year))
+        return acc, who(acc), ""
+
+    @friendly
+    def do_log_in(h: str, p: str):
+        acc = log_in(store, h.strip(), p)
+        return acc, who(acc), ""
+
+    @friendly
+    def do_delete(acc: Account | None, confirmed: bool):
+        acc = require(acc)
+        if not confirmed:
+            raise gr.Error("Tick the box to confirm that you want everything deleted.")
+        delete_account(store, acc)
+        return None, "Your account and everything in it were deleted.", False
+
+    up.click(do_sign_up, [handle, password, birth], [account, status, password], api_name="sign_up")
+    inn.click(do_log_in, [handle, password], [account, status, password], api_name="log_in")
+    out.click(lambda: (None, who(None)), None, [account, status])
+    delete.click(do_delete, [account, sure], [account, status, sure])
+
+    if oauth:
+        @friendly
+        def from_profile(profile: gr.OAuthProfile | None):
+            if profile is None:
+                return None, who(None)
+            acc = hugging_face_account(store, profile.username)
+            return acc, who(acc)
+
+        @friendly
+        def save_year(acc: Account | None, year):
+            acc = set_birth_year(store, require(acc), int(year or 0))
+            return acc, who(acc)
+
+        set_year.click(save_year, [account, birth], [account, status])
+        return status, from_profile
+    return status, None

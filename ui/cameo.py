@@ -1,0 +1,155 @@
+"""My cameo: enroll by webcam against a challenge, then manage who may use it, or revoke it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import gradio as gr
+import numpy as np
+
+from identity.challenge import Challenge
+from identity.consent import LEVELS, SWITCHES
+from identity.enrollment import Verdict
+from identity.store import Account
+from pipeline.studio import Studio
+from ui.common import friendly, require
+
+LEVEL_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals": "Mutuals (we follow each other)",
+                "everyone": "Everyone"}
+SWITCH_LABELS = {"no_political": "No political content", "no_violence": "No violence",
+                 "keep_clothes": "Keep my clothes as recorded"}
+REVOKE_TEXT = ("Revoking deletes your face templates, voice embedding and reference images for good, stops every "
+               "job using your cameo, and takes down every clip and draft that features you. Only a tombstone "
+               "(ids, dates, hashes) stays in the audit log.")
+
+
+def challenge_markdown(ch: Challenge) -> str:
+    steps = "\n".join(f"{i}. {line}" for i, line in enumerate(ch.instructions(), start=1))
+    minutes = int((ch.expires_at or 0) - ch.issued_at) // 60
+    return (
+        f"## Your challenge\n\n{steps}\n\n"
+        f"<div id='challenge-digits' style='font-size:3em;font-weight:bold;letter-spacing:0.3em'>"
+        f"{ch.spoken_digits}</div>\n\n"
+        f"<div id='challenge-turns' style='font-size:1.6em'>Head turns: <b>{' → '.join(ch.turns)}</b></div>\n\n"
+        f"<div id='challenge-sentence'>Say: “{ch.sentence}”</div>\n\n"
+        f"Record one clip of at most 15 s, alone, facing the camera. The challenge expires in "
+        f"<span id='challenge-countdown' data-expires='{ch.expires_at}'>{minutes} minutes</span> and can be used once."
+    )
+
+
+def verdict_markdown(v: Verdict) -> str:
+    if v.ok:
+        return f"### ✅ Your cameo is ready\nCameo id `{v.cameo_id}`. Only you can use it until you allow others."
+    reasons = "\n".join(f"- {r}" for r in v.reasons)
+    return f"### ❌ We could not verify this recording\n{reasons}\n\nStart a new enrollment and record again."
+
+
+def png_to_rgb(png: bytes) -> np.ndarray:
+    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def start_enrollment(studio: Studio, account: Account | None):
+    acc = require(account)
+    ch = studio.enroller.new_challenge(acc.handle)
+    return challenge_markdown(ch), ch
+
+
+def verify_recording(studio: Studio, source: str, video_path: str | None, ch: Challenge | None):
+    if ch is None:
+        raise gr.Error("Start an enrollment first: the challenge tells you what to say and do.")
+    if not video_path:
+        raise gr.Error("Record your clip first.")
+    try:
+        verdict = studio.enroller.enroll(video_path, ch, source=source)
+    finally:
+        # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept.
+        Path(video_path).unlink(missing_ok=True)
+    return verdict_markdown(verdict), None  # a challenge answers one recording
+
+
+def my_cameo(studio: Studio, account: Account | None):
+    """Crops, settings and a description of the signed-in person's cameo (or what to do without one)."""
+    if account is None:
+        return [], "Sign in to see your cameo.", "only_me", "", []
+    cameo = studio.store.active_cameo_of(account)
+    if cameo is None:
+        return [], "You have no cameo yet: start an enrollment above.", "only_me", "", []
+    crops = [png_to_rgb(p) for p in studio.store.crops_png(cameo.id, cameo.n_crops)]
+    level, text, switches = studio.ledger.settings_of(cameo.id)
+    pitch = cameo.quality.get("median_pitch_hz")
+    about = (f"Cameo `{cameo.id}`, enrolled with {cameo.templates[0].backend}/{cameo.templates[0].model}. "
+             f"Voice: a {cameo.voice.model} embedding" + (f", median pitch {pitch:.0f} Hz." if pitch else "."))
+    return crops, about, level, text, switches
+
+
+def build(studio: Studio, account: gr.State, allow_upload: bool):
+    source = "upload" if allow_upload else "webcam"
+    gr.Markdown("Enroll your cameo: one short recording proves it is really you, and that you agree.")
+    start_btn = gr.Button("Start enrollment", variant="primary", elem_id="start-enrollment")
+    challenge_md = gr.Markdown(elem_id="challenge")
+    challenge_state = gr.State(None)
+    # Unmirrored: the verifier reads "left" as the person's own left in the camera's view,
+    # and Gradio would need ffmpeg on the server to flip a mirrored recording.
+    video = gr.Video(label="Your recording", sources=["webcam", "upload"] if allow_upload else ["webcam"],
+                     include_audio=True, webcam_options=gr.WebcamOptions(mirror=False), elem_id="recording")
+    verify_btn = gr.Button("Verify and create my cameo", variant="primary", elem_id="verify-enrollment")
+    verdict_md = gr.Markdown(elem_id="verdict")
+
+    gr.Markdown("### My cameo")
+    crops = gr.Gallery(label="Your reference images", columns=3, height=220, elem_id="my-crops")
+    about = gr.Markdown(elem_id="my-cameo")
+    level = gr.Radio([(LEVEL_LABELS[k], k) for k in LEVELS], label="Who may use my cameo", value="only_me",
+                     elem_id="level")
+    instructions = gr.Textbox(label="Instructions for people using my cameo (max 500 characters)", lines=2,
+                              elem_id="instructions")
+    switches = gr.CheckboxGroup([(SWITCH_LABELS[k], k) for k in SWITCHES], label="Rules", elem_id="switches")
+    save_btn = gr.Button("Save settings", elem_id="save-settings")
+    saved_md = gr.Markdown(elem_id="settings-saved")
+    with gr.Accordion("Revoke and delete my cameo", open=False):
+        gr.Markdown(REVOKE_TEXT)
+        sure = gr.Checkbox(label="I understand: delete my cameo and take down every clip with me in it",
+                           elem_id="revoke-sure")
+        revoke_btn = gr.Button("Revoke my cameo", variant="stop", elem_id="revoke-btn")
+    revoked_md = gr.Markdown(elem_id="revoked")
+
+    @friendly
+    def start(acc):
+        return start_enrollment(studio, acc)
+
+    @friendly
+    def verify(acc, video_path, ch, progress=gr.Progress()):
+        require(acc)
+        if ch is not None and ch.handle != acc.handle:
+            raise gr.Error("This challenge was issued to another account; start a new enrollment.")
+        progress(0.1, desc="Checking your recording")
+        md, state = verify_recording(studio, source, video_path, ch)
+        return (md, state, *my_cameo(studio, acc))
+
+    @friendly
+    def save(acc, lvl, text, sw):
+        acc = require(acc)
+        cameo = studio.store.active_cameo_of(acc)
+        if cameo is None:
+            raise gr.Error("You have no cameo yet.")
+        studio.ledger.set_permission(acc, cameo.id, lvl)
+        studio.ledger.set_instructions(acc, cameo.id, text or "", list(sw or []))
+        return f"Saved: {LEVEL_LABELS[lvl]}."
+
+    @friendly
+    def revoke(acc, confirmed):
+        acc = require(acc)
+        if not confirmed:
+            raise gr.Error("Tick the box to confirm: revoking cannot be undone.")
+        cameo = studio.store.active_cameo_of(acc)
+        if cameo is None:
+            raise gr.Error("You have no cameo to revoke.")
+        studio.ledger.revoke(acc, cameo.id)
+        return ("Your cameo was revoked: its biometric data is deleted and its clips are taken down.", False,
+                *my_cameo(studio, acc))
+
+    mine = [crops, about, level, instructions, switches]
+    start_btn.click(start, [account], [challenge_md, challenge_state], api_name="start_enrollment")
+    verify_btn.click(verify, [account, video, challenge_state], [verdict_md, challenge_state, *mine])
+    save_btn.click(save, [account, level, instructions, switches], [saved_md], api_name="save_settings")
+    revoke_btn.click(revoke, [account, sure], [revoked_md, sure, *mine])
+    return lambda acc: my_cameo(studio, acc), mine

@@ -1,0 +1,45 @@
+"""What every tab shares: the signed-in account and turning our errors into readable messages."""
+from __future__ import annotations
+
+import functools
+import logging
+
+import gradio as gr
+
+from identity.errors import IdentityError
+from identity.store import Account
+from pipeline.job import JobError
+from safety.errors import SafetyError
+
+log = logging.getLogger("cameo.ui")
+OUR_ERRORS = (IdentityError, JobError, SafetyError)
+
+
+def friendly(fn):
+    """Our errors reach the person as their message; anything else as a short apology, never a trace."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except OUR_ERRORS as exc:
+            raise gr.Error(exc.message) from exc
+        except Exception as exc:  # noqa: BLE001 - the person gets a message, the log gets the trace
+            log.exception("unexpected error in %s", fn.__name__)
+            raise gr.Error(f"Something went wrong on our side ({type(exc).__name__}). Nothing was changed; "
+                           "please try again.") from exc
+    return wrapper
+
+
+def require(account: Account | None) -> Account:
+    if account is None:
+        raise gr.Error("Sign in first (the Account tab).")
+    return account
+
+
+def who(account: Account | None) -> str:
+    if account is None:
+        return "Not signed in."
+    kind = "teen account: the strictest rules apply" if account.is_teen else "adult account"
+    return f"Signed in as **@{account.handle}** ({kind})."

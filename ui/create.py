@@ -1,0 +1,87 @@
+"""Create: prompt, cameos I may use, length and shape; a job with real progress; publish or keep a draft."""
+from __future__ import annotations
+
+import gradio as gr
+
+from identity.clips import Clip
+from identity.consent import Refusal
+from identity.store import Account
+from pipeline.job import JobResult, parse_request
+from pipeline.studio import Studio
+from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS, Progress
+from ui.common import friendly, require
+
+STAGES = {"sound": "Voices and sound", "render": "Rendering", "safety": "Safety checks", "marks": "Watermarks",
+          "save": "Signing and saving"}
+
+
+def cameo_choices(studio: Studio, acc: Account | None) -> list[tuple[str, str]]:
+    if acc is None:
+        return []
+    return [(f"@{h}" + (" (me)" if h == acc.handle else ""), h) for h, _ in studio.ledger.usable_cameos(acc)]
+
+
+def provenance_markdown(result: JobResult | Clip) -> str:
+    clip = result.clip if isinstance(result, JobResult) else result
+    m = clip.meta
+    records = "\n".join(f"  - `{cid}` sha256 `{sha[:16]}…`" for cid, sha in m.get("consent_records", []))
+    sims = ", ".join(f"@{h} {v:.2f}" for h, v in (m.get("identity_similarity") or {}).items() if v is not None)
+    return (f"**Clip `{clip.id}`** ({clip.status}) made by **{m.get('backend')}** (`{m.get('model')}`), "
+            f"{m.get('duration_s')} s at {m.get('width')}x{m.get('height')}, seed {m.get('seed')}.\n\n"
+            f"- Watermark id: `{m.get('watermark_id')}`; C2PA Content Credentials signed by this studio.\n"
+            f"- Consent records:\n{records}\n"
+            + (f"- Face similarity to each cameo: {sims}\n" if sims else "")
+            + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
+
+
+def build(studio: Studio, account: gr.State):
+    backend = studio.jobs.backend
+    gr.Markdown(f"Clips are made by the **{backend.name}** backend (`{backend.model}`)."
+                + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
+                   else ""))
+    prompt = gr.Textbox(label="Prompt", lines=3, elem_id="prompt",
+                        placeholder='@alice and @bob on a beach at sunset, slow pan left. @alice says "we made it!"')
+    cameos = gr.Dropdown(label="Cameos (up to 3)", choices=[], multiselect=True, max_choices=3,
+                         allow_custom_value=True, elem_id="cameo-picker")
+    with gr.Row():
+        duration = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=1, label="Seconds", elem_id="duration")
+        aspect = gr.Radio(list(ASPECTS), value="16:9", label="Aspect ratio", elem_id="aspect")
+        seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
+    remix_of = gr.State(None)
+    generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
+    result = gr.Video(label="Your clip", interactive=False, elem_id="result-video")
+    provenance = gr.Markdown(elem_id="provenance")
+    clip_state = gr.State(None)
+    publish_btn = gr.Button("Publish", elem_id="publish-btn")
+    published_md = gr.Markdown(elem_id="published")
+
+    @friendly
+    def generate(acc, text, picked, secs, shape, seed_text, remix, progress=gr.Progress()):
+        acc = require(acc)
+        req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix)
+
+        def report(p: Progress) -> None:
+            progress((p.step, p.total), desc=STAGES.get(p.stage, p.stage))
+
+        out = studio.jobs.run(acc, req, publish=False, on_progress=report)
+        return str(out.path), provenance_markdown(out), out.clip.id, "Saved as a draft: only you see it until you publish."
+
+    @friendly
+    def publish(acc, clip_id):
+        acc = require(acc)
+        if not clip_id:
+            raise gr.Error("Generate a clip first.")
+        clip = studio.library.publish(acc, clip_id)
+        if isinstance(clip, Refusal):
+            raise gr.Error("Not published: consent no longer holds (" + "; ".join(clip.reasons.values()) + ").")
+        return "Published: it is in the feed now."
+
+    generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of],
+                       [result, provenance, clip_state, published_md], concurrency_limit=1,
+                       concurrency_id="generate", api_name="generate")
+    publish_btn.click(publish, [account, clip_state], [published_md], api_name="publish")
+
+    def refresh(acc):
+        return gr.Dropdown(choices=cameo_choices(studio, acc))
+
+    return refresh, cameos, (prompt, cameos, duration, aspect, remix_of)
