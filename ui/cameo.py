@@ -91,8 +91,10 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
     # Unmirrored: the verifier reads "left" as the person's own left in the camera's view,
     # and Gradio would need ffmpeg on the server to flip a mirrored recording.
     video = gr.Video(label="Your recording", sources=["webcam", "upload"] if allow_upload else ["webcam"],
-                     include_audio=True, webcam_options=gr.WebcamOptions(mirror=False), elem_id="recording")
-    verify_btn = gr.Button("Verify and create my cameo", variant="primary", elem_id="verify-enrollment")
+                     include_audio=True, webcam_options=gr.WebcamOptions(mirror=False), elem_id="recording",
+                     visible=False)  # shown with a challenge: the camera opens only when there is something to do
+    verify_btn = gr.Button("Verify and create my cameo", variant="primary", elem_id="verify-enrollment",
+                           visible=False)
     verdict_md = gr.Markdown(elem_id="verdict")
 
     gr.Markdown("### My cameo")
@@ -114,7 +116,8 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
 
     @friendly
     def start(acc):
-        return start_enrollment(studio, acc)
+        md, ch = start_enrollment(studio, acc)
+        return md, ch, gr.Video(visible=True, value=None), gr.Button(visible=True)
 
     @friendly
     def verify(acc, video_path, ch, progress=gr.Progress()):
@@ -148,7 +151,7 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
                 *my_cameo(studio, acc))
 
     mine = [crops, about, level, instructions, switches]
-    start_btn.click(start, [account], [challenge_md, challenge_state], api_name="start_enrollment")
+    start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn], api_name="start_enrollment")
     verify_btn.click(verify, [account, video, challenge_state], [verdict_md, challenge_state, *mine])
     save_btn.click(save, [account, level, instructions, switches], [saved_md], api_name="save_settings")
     revoke_btn.click(revoke, [account, sure], [revoked_md, sure, *mine])
