@@ -42,6 +42,8 @@ class Settings:
     max_clip_seconds: float = 15.0
     max_upload_bytes: int = 50 * 1024 * 1024
     protected_gallery_dir: Path | None = None
+    keep_voice_reference: bool = False  # keep the consent recording's speech (encrypted) for a cloning TTS
+    voice_synth: str = "auto"  # "auto" (chatterbox with a CUDA GPU and the package, else espeak), "espeak", "chatterbox"
     generation_backend: str = "auto"  # "auto" (diffusion with a CUDA GPU, else preview), "preview", "diffusion"
     diffusion_model: str = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
     diffusion_cpu_offload: bool = False
@@ -73,6 +75,8 @@ def load_settings() -> Settings:
         max_clip_seconds=float(os.environ.get("CAMEO_MAX_CLIP_SECONDS") or 15.0),
         max_upload_bytes=int(os.environ.get("CAMEO_MAX_UPLOAD_MB") or 50) * 1024 * 1024,
         protected_gallery_dir=Path(gallery) if gallery else None,
+        keep_voice_reference=_env_bool("CAMEO_KEEP_VOICE_REFERENCE", False),
+        voice_synth=_choice("CAMEO_VOICE_SYNTH", ("auto", "espeak", "chatterbox")),
         generation_backend=_choice("CAMEO_GENERATION_BACKEND", ("auto", "preview", "diffusion")),
         diffusion_model=os.environ.get("CAMEO_DIFFUSION_MODEL") or "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
         diffusion_cpu_offload=_env_bool("CAMEO_DIFFUSION_CPU_OFFLOAD", False),

@@ -71,6 +71,7 @@ class CameoGrant:
     voice: VoiceEmbedding
     voice_pitch_hz: float | None
     consent: ConsentRecord
+    voice_reference_wav: bytes | None = None  # the consent recording's speech, where the studio keeps it
 
 
 @dataclass(frozen=True)
@@ -324,13 +325,14 @@ class ConsentLedger:
             try:
                 full = self.store.get_cameo(cameo.id)
                 crops = self.store.crops_png(cameo.id, full.n_crops)
+                reference = self.store.voice_reference(cameo.id)
             except (IdentityError, FileNotFoundError):  # revoked between the decision and this read
                 return Refusal(requester.handle, {cameo.id: "this cameo was revoked by its owner"})
             grants.append(CameoGrant(
                 cameo_id=cameo.id, owner_handle=owner.handle, owner_is_teen=owner.is_teen, level=settings.level,
                 instructions=settings.instructions, switches=json.loads(settings.switches),
                 crops_png=crops, voice=full.voice,
-                voice_pitch_hz=full.quality.get("median_pitch_hz"), consent=record,
+                voice_pitch_hz=full.quality.get("median_pitch_hz"), consent=record, voice_reference_wav=reference,
             ))
         return Grant(requester.handle, purpose, grants, time.time())
 

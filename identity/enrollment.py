@@ -419,8 +419,10 @@ class Enroller:
         max_seconds: float = 15.0,
         max_bytes: int = 50 * 1024 * 1024,
         challenge_ttl_s: int = 300,
+        keep_voice_reference: bool = False,
     ):
         self.store = store
+        self.keep_voice_reference = keep_voice_reference
         self.backend = backend or get_face_backend()
         self.gallery = gallery
         self.allow_upload = allow_upload
@@ -495,6 +497,7 @@ class Enroller:
                 "turns": [t.direction for t in analysis.turns],
                 "digits_heard": "".join(d or "_" for d in analysis.digits.digits),
             },
+            voice_reference_wav=voice_reference_wav(path) if self.keep_voice_reference else None,
         )
         try:
             cameo_id = self.store.add_cameo(account, challenge, new)
@@ -534,3 +537,20 @@ class Enroller:
             if voice_sim < SAME_SPEAKER_THRESHOLD:
                 reasons.append("the voice does not match this cameo")
         return ReverifyResult(not reasons, face_sim, voice_sim, reasons)
+
+
+VOICE_REFERENCE_MAX_S = 12.0  # zero-shot cloning TTS want about 5-10 s of the speaker
+
+
+def voice_reference_wav(path: Path | str) -> bytes:
+    """The recording's speech as 16 kHz mono 16-bit WAV: the only voice reference a cloning TTS may use."""
+    import io
+
+    import soundfile as sf
+
+    from identity.audio import AUDIO_RATE, read_audio
+
+    audio = read_audio(Path(path))[: int(VOICE_REFERENCE_MAX_S * AUDIO_RATE)]
+    buf = io.BytesIO()
+    sf.write(buf, audio, AUDIO_RATE, format="WAV", subtype="PCM_16")
+    return buf.getvalue()

@@ -25,4 +25,5 @@ def build_enroller(settings: Settings) -> Enroller:
         max_seconds=settings.max_clip_seconds,
         max_bytes=settings.max_upload_bytes,
         challenge_ttl_s=settings.challenge_ttl_s,
+        keep_voice_reference=settings.keep_voice_reference,
     )

@@ -122,6 +122,9 @@ class NewCameo:
     crops_png: list[bytes]
     quality: dict
     liveness: dict
+    # The recording's speech as 16 kHz mono WAV, kept only where a voice-cloning TTS needs a reference
+    # (CAMEO_KEEP_VOICE_REFERENCE); encrypted like the crops and deleted with them on revoke.
+    voice_reference_wav: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,15 @@ class Store:
     def _crop_path(self, cameo_id: str, k: int) -> Path:
         return self.media_dir / "cameos" / cameo_id / f"crop_{k}.png.enc"
 
+    def _voice_reference_path(self, cameo_id: str) -> Path:
+        return self.media_dir / "cameos" / cameo_id / "voice_reference.wav.enc"
+
+    def voice_reference(self, cameo_id: str) -> bytes | None:
+        path = self._voice_reference_path(cameo_id)
+        if not path.is_file():
+            return None
+        return self._cipher.decrypt(path.read_bytes(), f"{cameo_id}/voice_reference")
+
     def add_cameo(self, account: Account, challenge: Challenge, new: NewCameo) -> str:
         """Store a verified cameo answering `challenge` (saved and used up by the caller)."""
         cameo_id = uuid.uuid4().hex
@@ -208,6 +220,10 @@ class Store:
                 path = self._crop_path(cameo_id, k)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+                written.append(path)
+            if new.voice_reference_wav:
+                path = self._voice_reference_path(cameo_id)
+                path.write_bytes(self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))
                 written.append(path)
             with self._session.begin() as s:
                 if s.get(ChallengeRow, challenge.id) is None:

@@ -30,7 +30,7 @@ from pipeline.export import write_mp4
 from pipeline.scene import parse_scene
 from pipeline.sound import VoiceSynth, make_soundtrack
 from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoRef, GenerationBackend, Progress, \
-    ProgressFn, RenderSpec
+    ProgressFn, RenderSpec, VoiceReference
 from safety.firewall import FirewallResult, check_faces
 from safety.invisible_mark import embed_frames
 from safety.moderation import moderate_frames
@@ -108,6 +108,21 @@ def _rgb(png: bytes) -> np.ndarray:
 def cameo_refs(grant: Grant) -> tuple[CameoRef, ...]:
     return tuple(CameoRef(g.cameo_id, g.owner_handle, tuple(_rgb(p) for p in g.crops_png), g.voice_pitch_hz,
                           g.instructions, tuple(g.switches)) for g in grant.cameos)
+
+
+def voice_references(grant: Grant) -> dict[str, VoiceReference]:
+    """Each cameo's enrolled voice, with its consent recording's speech where the studio keeps one."""
+    out = {}
+    for g in grant.cameos:
+        audio, rate = None, 16000
+        if g.voice_reference_wav:
+            import io
+
+            import soundfile as sf
+
+            audio, rate = sf.read(io.BytesIO(g.voice_reference_wav), dtype="float32")
+        out[g.owner_handle] = VoiceReference(g.voice, audio, rate)
+    return out
 
 
 def _boxes_per_frame(result: FirewallResult, n_frames: int) -> list[list]:
@@ -192,9 +207,8 @@ class JobRunner:
         refs = cameo_refs(grant)
         scene = parse_scene(req.prompt)
         width, height = ASPECTS[req.aspect]
-        sound = make_soundtrack(scene, refs, req.duration_s, self.backend.fps,
-                                voices={g.owner_handle: g.voice for g in grant.cameos}, synth=self.synth,
-                                seed=req.seed, on_progress=watch)
+        sound = make_soundtrack(scene, refs, req.duration_s, self.backend.fps, voices=voice_references(grant),
+                                synth=self.synth, seed=req.seed, on_progress=watch)
         spoken = " ".join(line.text for line in sound.dialogue)
         if spoken:
             said = check_prompt(spoken, [r.handle for r in refs], strict=strict)

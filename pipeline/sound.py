@@ -19,7 +19,7 @@ from identity.errors import IdentityError
 from identity.voices import VoiceEmbedding
 from pipeline import espeak
 from pipeline.scene import Scene, time_dialogue
-from pipeline.types import CameoRef, DialogueLine, Progress, ProgressFn
+from pipeline.types import CameoRef, DialogueLine, Progress, ProgressFn, VoiceReference
 
 SAMPLE_RATE = 22050  # espeak-ng's own rate; the MP4 writer resamples to 48 kHz for AAC
 
@@ -27,13 +27,20 @@ SAMPLE_RATE = 22050  # espeak-ng's own rate; the MP4 writer resamples to 48 kHz 
 
 
 class VoiceSynth(Protocol):
-    """Text to speech in a given voice; `reference` is the cameo's enrolled voice for synths that clone."""
+    """Text to speech in a given voice; `reference` is the cameo's voice from the grant, for synths that clone."""
 
     name: str
 
     def synth(
-        self, text: str, target_pitch_hz: float | None, reference: VoiceEmbedding | None = None, speed: float = 1.0
+        self, text: str, target_pitch_hz: float | None, reference: VoiceReference | None = None, speed: float = 1.0
     ) -> tuple[np.ndarray, int]: ...
+
+
+def as_reference(voice: VoiceEmbedding | VoiceReference | None) -> VoiceReference | None:
+    """Callers may pass a bare embedding (offline, where nothing is cloned) or a full reference."""
+    if voice is None or isinstance(voice, VoiceReference):
+        return voice
+    return VoiceReference(voice)
 
 
 # Below this median pitch a voice is read as male: the espeak female variant
@@ -59,7 +66,7 @@ class EspeakSynth:
         self.language = language
 
     def synth(
-        self, text: str, target_pitch_hz: float | None, reference: VoiceEmbedding | None = None, speed: float = 1.0
+        self, text: str, target_pitch_hz: float | None, reference: VoiceReference | None = None, speed: float = 1.0
     ) -> tuple[np.ndarray, int]:
         rate = int(round(espeak.RATE_NORMAL_WPM * speed))
         if target_pitch_hz is None:
@@ -323,7 +330,7 @@ def make_soundtrack(
     duration_s: float,
     fps: float,
     *,
-    voices: Mapping[str, VoiceEmbedding] | None = None,
+    voices: Mapping[str, VoiceEmbedding | VoiceReference] | None = None,
     synth: VoiceSynth | None = None,
     seed: int = 0,
     on_progress: ProgressFn | None = None,
@@ -390,7 +397,7 @@ def make_soundtrack(
 
 
 def _speak(synth: VoiceSynth, line: DialogueLine, target_hz, voices, speed: float) -> np.ndarray:
-    reference = (voices or {}).get(line.handle)
+    reference = as_reference((voices or {}).get(line.handle))
     audio, sr = synth.synth(spoken_text(line.text), target_hz, reference, speed)
     audio = np.asarray(audio, np.float32).reshape(-1)
     if sr != SAMPLE_RATE:
@@ -430,9 +437,10 @@ def _similarities(tracks, lines, speakers, voices: Mapping[str, VoiceEmbedding])
     out: dict[str, float | None] = {h: None for h in tracks}
     notes = []
     for h in speakers:
-        enrolled = voices.get(h)
-        if enrolled is None:
+        ref = as_reference(voices.get(h))
+        if ref is None:
             continue
+        enrolled = ref.embedding
         import librosa
 
         speech = librosa.resample(_voiced(tracks[h], lines, h), orig_sr=SAMPLE_RATE, target_sr=AUDIO_RATE)

@@ -53,6 +53,9 @@ def build_studio(settings: Settings, backend: GenerationBackend | None = None) -
     ledger = ConsentLedger(enroller.store)
     library = ClipLibrary(enroller.store, ledger)
     signer = signing_identity(settings)
+    from pipeline.diffusion import is_cuda_available
+    from pipeline.voice_clone import voice_synth
+
     jobs = JobRunner(enroller.store, ledger, library, backend or generation_backend(settings), enroller.backend,
-                     enroller.gallery, signer)
+                     enroller.gallery, signer, synth=voice_synth(settings.voice_synth, is_cuda_available()))
     return Studio(settings, enroller, ledger, library, jobs, signer)

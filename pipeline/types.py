@@ -29,6 +29,16 @@ class CameoRef:
 
 
 @dataclass(frozen=True)
+class VoiceReference:
+    """A cameo's voice as the grant gives it: the enrolled embedding, and the consent recording's speech
+    (16 kHz mono float32) where the studio keeps it for a voice-cloning TTS; no other reference is used."""
+
+    embedding: object  # identity.voices.VoiceEmbedding
+    audio: np.ndarray | None = None
+    sample_rate: int = 16000
+
+
+@dataclass(frozen=True)
 class DialogueLine:
     """A quoted line attributed to a cameo in the prompt, e.g. `@alice says "we made it!"`."""
 

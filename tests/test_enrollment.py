@@ -63,6 +63,22 @@ def test_compliant_recording_creates_an_encrypted_cameo(enroller, store, good_cl
     assert crop.shape == (256, 256, 3)
     assert cameo.liveness["live"] and cameo.liveness["turns"][:3] == list(TURNS)
     assert cameo.quality["median_pitch_hz"] > 50
+    assert store.voice_reference(cameo.id) is None  # kept only where a cloning TTS needs it
+
+
+def test_the_consent_recording_speech_is_kept_encrypted_when_a_cloning_tts_needs_it(store, backend, good_clip):
+    import io
+
+    import soundfile as sf
+
+    from identity.enrollment import Enroller
+
+    verdict = Enroller(store, backend, keep_voice_reference=True).enroll(good_clip, _challenge(store=store))
+    assert verdict.ok, verdict.reasons
+    audio, rate = sf.read(io.BytesIO(store.voice_reference(verdict.cameo_id)))
+    assert rate == 16000 and 3.0 < audio.size / rate <= 12.0
+    stored = (store.media_dir / "cameos" / verdict.cameo_id / "voice_reference.wav.enc").read_bytes()
+    assert b"RIFF" not in stored[:64]  # encrypted at rest
 
 
 def test_webm_from_a_browser_enrolls_too(enroller, store, tmp_path):

@@ -35,7 +35,8 @@ def test_no_biometric_byte_of_a_revoked_cameo_remains(sqlite_store, tmp_path):
     keep = _enroll(sqlite_store, "bob", 1)
     gone = _enroll(sqlite_store, "alice", 2)
     blobs = _stored_blobs(tmp_path / "studio.db", gone)
-    crop_files = list((tmp_path / "media" / "cameos" / gone).iterdir())
+    crop_files = list((tmp_path / "media" / "cameos" / gone).iterdir())  # crops and the voice reference
+    assert any(f.name == "voice_reference.wav.enc" for f in crop_files)
     secrets = blobs + [f.read_bytes() for f in crop_files]
     before = _all_bytes(tmp_path)
     assert all(b[:48] in before for b in secrets)  # the search below can find them

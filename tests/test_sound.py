@@ -226,5 +226,22 @@ def test_another_voice_synth_plugs_in_and_gets_the_reference(enrolled):
     )
     assert track.synth == "sine"
     assert synth.calls[0][0] == "hi bob"  # the @ is not read out
-    assert synth.calls[0][1] == 140.0 and synth.calls[0][2] is embedding
+    assert synth.calls[0][1] == 140.0 and synth.calls[0][2].embedding is embedding
     assert track.sample_rate == SAMPLE_RATE and track.audio.size == 3 * SAMPLE_RATE
+
+
+def test_the_cloning_synth_uses_only_the_consent_recording_and_falls_back_without_one():
+    """Chatterbox is not installed here (no GPU, no weights): a cameo with a kept recording gets a clear
+    error naming the fix; one without falls back to espeak at the cameo's pitch."""
+    from identity.errors import ModelUnavailableError
+    from pipeline.types import VoiceReference
+    from pipeline.voice_clone import ChatterboxSynth, chatterbox_available, voice_synth
+
+    if chatterbox_available():
+        pytest.skip("chatterbox-tts is installed here; this test is about its absence")
+    synth = ChatterboxSynth(device="cpu")
+    audio, sr = synth.synth("hello there", 180.0, VoiceReference(embedding=None), 1.0)
+    assert audio.size > sr * 0.3
+    with pytest.raises(ModelUnavailableError, match="chatterbox-tts"):
+        synth.synth("hello there", 180.0, VoiceReference(None, np.zeros(16000, np.float32) + 0.1), 1.0)
+    assert voice_synth("auto", cuda=False).name == "espeak-ng"

@@ -21,6 +21,7 @@ def _new_cameo(rng) -> NewCameo:
         crops_png=[b"\x89PNG fake crop bytes %d" % k for k in range(2)],
         quality={"sharpness": 100.0},
         liveness={"live": True},
+        voice_reference_wav=b"RIFF fake consent speech " + rng.bytes(64),
     )
 
 
