@@ -1,0 +1,244 @@
+"""Each cameo owner's instructions, enforced on the prompt: the three switches and the free text.
+
+Switches (identity.consent.SWITCHES) are checked with rules in four languages plus the semantic
+classifier's topic examples (`safety.exemplars.SWITCH_TOPICS`); `no_political` also refuses any
+politician or royal from the public-figure list, and `no_violence` is stricter than the general
+violence policy (a boxing match, a sword fight, a shooting range).
+
+Free text ("never show me eating meat", "no ads or product placement") is read for what it forbids:
+each clause with a negation ("no", "never", "don't", "avoid", "pas de", "nunca", "kein"...) gives a
+target ("eating meat"; "ads", "product placement"). A prompt goes against a target when it contains
+all of the target's content words, or when its embedding is close enough to the target's
+(`FREE_TEXT_THRESHOLD`). Limits, honestly: positive wishes ("always show me smiling") are not
+enforceable on a prompt and are ignored; a negation inside a longer sentence may be missed or
+over-read; the semantic match knows English only and sees topics, not degrees (it cannot tell
+"near water" from "far from water" reliably). An instruction is applied to the whole prompt, not
+only to the clauses that mention its owner's cameo.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+from safety import lexicon, semantic
+from safety.lexicon import any_of
+from safety.names import POLITICAL_KINDS, PersonMention
+from safety.text import fold
+
+SWITCH_LABELS = {
+    "no_political": "no political content",
+    "no_violence": "no violence",
+    "keep_clothes": "keep my clothes as they are",
+}
+
+SWITCH_RULES: dict[str, tuple[str, ...]] = {
+    "no_political": (
+        any_of(r"politic\w*", r"elections?", r"electoral", r"vot(?:e|es|ed|ing|er|ers)", r"ballots?",
+               r"polling (?:station|booth)s?",
+               r"voting booths?", r"protest\w*", r"campaign (?:rally|rallies|trail|speech|ad|poster|hat|sign)s?",
+               r"rall(?:y|ies)",
+               r"politicians?", r"senators?", r"congress\w*", r"parliament\w*", r"president\w*", r"prime minister",
+               r"democrats?", r"republicans?", r"government", r"referendum", r"maga", r"left[- ]wing", r"right[- ]wing",
+               r"candidates?", r"white house", r"(?:march|marching|rally) (?:for|against)", r"political march",
+               r"slogans?", r"picket\w*", r"activis\w*", r"policy debate", r"abortion", r"gun control",
+               r"immigration policy"),
+        any_of(r"politique\w*", r"elections?", r"voter", r"vote", r"manif(?:estation)?s?", r"gouvernement",
+               r"deputes?",
+               r"senat\w*", r"campagne electorale", r"parti politique", r"presidentielle\w*", r"municipales?"),
+        any_of(r"politic[oa]s?", r"elecciones", r"eleccion", r"votar", r"votando", r"protestas?", r"manifestacion\w*",
+               r"presidente", r"gobierno", r"campana electoral", r"partido politico"),
+        any_of(r"politik\w*", r"wahl(?:en|kampf|lokal|plakat)?", r"abstimmung\w*", r"demonstration\w*", r"kanzler\w*",
+               r"regierung\w*", r"partei\w*", r"bundestag"),
+    ),
+    "no_violence": (
+        any_of(r"fight\w*", r"punch(?:es|ing|ed)?", r"kick\w* (?:someone|him|her|them)",
+               r"hit\w* (?:someone|him|her|them)",
+               r"slap\w*", r"weapons?", r"guns?", r"gunfight\w*", r"rifles?", r"pistols?", r"shotguns?", r"firearms?",
+               r"shoot\w* (?:at|someone|him|her|them|a gun|the gun|a rifle|a pistol)", r"shooting range", r"shootout",
+               r"swords?", r"knife fight", r"stab\w*", r"blood\w*", r"wars?", r"warfare", r"battle\w*", r"combat",
+               r"boxing", r"boxers?", r"wrestl\w*", r"martial arts?", r"karate", r"mma", r"assault\w*", r"attack\w*",
+               r"kill\w*", r"murder\w*", r"violence", r"violent", r"brawl\w*", r"duel\w*", r"beat\w* up", r"grenades?",
+               r"explosions?", r"bombs?", r"sniper", r"soldiers?", r"armed"),
+        any_of(r"bagarre\w*", r"se batt\w*", r"se bat", r"combats?", r"frapp\w*", r"coups? de poing", r"armes?",
+               r"fusils?",
+               r"pistolets?", r"epees?", r"tuer", r"guerre", r"violen\w*"),
+        any_of(r"pelea\w*", r"golpe\w*", r"armas?", r"pistolas?", r"espadas?", r"guerra", r"violencia", r"matar"),
+        any_of(r"kampf\w*", r"kampfen", r"schlagerei\w*", r"prugel\w*", r"waffen?", r"pistolen?", r"gewehre?",
+               r"schwert\w*",
+               r"krieg\w*", r"gewalt\w*"),
+    ),
+    "keep_clothes": (
+        any_of(r"bikinis?", r"swimsuits?", r"swimwear", r"swimming trunks", r"costumes?", r"outfits?",
+               r"dress(?:es)?",
+               r"dressed (?:as|in|up)", r"dresses up", r"wearing", r"wears", r"wear", r"changes? into",
+               r"changing into",
+               r"puts? on (?:a|an|his|her|their)", r"uniforms?", r"lingerie", r"underwear", r"naked", r"nude",
+               r"topless",
+               r"shirtless", r"disguise\w*", r"cosplay\w*", r"tuxedos?", r"tux", r"gowns?", r"robes?",
+               r"suit of armou?r",
+               r"armou?r", r"pajamas", r"pyjamas", r"kimonos?", r"onesies?", r"undress\w*", r"strip\w*",
+               r"takes? off (?:his|her|their)",
+               r"in a (?:suit|hat|cape|mask|jersey|kilt|sari|tutu|wig)"),
+        any_of(r"deguis\w*", r"costumes?", r"maillot de bain", r"robe", r"tenue\w*", r"habille\w* en", r"porte une?"),
+        any_of(r"disfraz\w*", r"disfrazad[oa]s?", r"traje de bano", r"vestid[oa] de", r"vestido", r"uniforme"),
+        any_of(r"kostum\w*", r"verkleid\w*", r"badeanzug", r"kleid", r"uniform", r"zieht \w+ an"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class OwnerInstructions:
+    """What one cameo owner asked for: their handle, their free text, and their switches."""
+
+    handle: str
+    text: str = ""
+    switches: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Violation:
+    handle: str
+    instruction: str  # the words to quote to a person: a switch's label or the clause of free text
+    how: str  # "rule", "name", "semantic" or "words"
+
+
+# Switches -------------------------------------------------------------------------------------
+def switch_violated(switch: str, folded: str, scores: semantic.Scores, people: Sequence[PersonMention],
+                    strict: bool, english: bool = True) -> str | None:
+    """How the prompt goes against this switch ("rule", "name", "semantic"), or None."""
+    if lexicon.find(SWITCH_RULES[switch], folded):
+        return "rule"
+    if switch == "no_political" and any(p.kind in POLITICAL_KINDS for p in people):
+        return "name"
+    if semantic.fires(scores, switch, strict, english):
+        return "semantic"
+    return None
+
+
+# Free text ------------------------------------------------------------------------------------
+_NEGATION = re.compile(
+    r"\b(?:no|never|not|don'?t|do not|dont|doesn'?t|avoid|without|nothing|none|stop|refuse|ban|banned|forbid\w*"
+    r"|pas de|jamais|sans|aucune?|evite\w*|nada de|nunca|sin|evita\w*|kein\w*|nie|niemals|ohne|vermeide\w*)\b"
+)
+_NOT_A_BAN = re.compile(r"\b(?:don'?t|do not|doesn'?t|never) (?:mind|care|worry)|\bno problem\b|\bnot only\b")
+_FILLER = re.compile(
+    r"^(?:(?:please|pls|ever|any|anything|more|with|show|showing|put|putting|make|making|have|having|let|want|i|me|my"
+    r"|myself|to|be|being|see|seen|depict|depicting|feature|featuring|use|using|include|including|in|involve|involving"
+    r"|related|about|allowed|ok|okay|like|of|the|a|an|want|wanted|do|doing|videos?|clips?|content|stuff|things?|mon"
+    r"|ma|mes|moi|me|de|du|des|la|le|les|en|montrer|mettre|mi|me|mostrar|poner|mich|mir|zeigen)\s+)+",
+)
+_STOP = frozenset("a an the of in on at to for with and or me my i you your any near by from into onto "
+                  "please ever show put make be being".split())
+_TARGET_SPLIT = re.compile(r",|\bor\b|\bnor\b|\band\b|/|\bou\b|\bni\b|\bo\b|\boder\b|\bund\b|\bet\b|\by\b")
+
+
+@dataclass(frozen=True)
+class Target:
+    clause: str  # the clause of the instruction, as the owner wrote it: quoted in refusals
+    phrase: str  # what it forbids, folded: "eating meat"
+
+
+def negation_targets(text: str) -> list[Target]:
+    """What a free-text instruction forbids: one target per forbidden thing."""
+    targets = []
+    for clause in re.split(r"[.;!\n]+|\bbut\b", text):
+        clause = clause.strip()
+        folded = fold(clause)
+        cue = _NEGATION.search(folded)
+        if not clause or cue is None or _NOT_A_BAN.search(folded):
+            continue
+        rest = folded[cue.end():]
+        pieces = _TARGET_SPLIT.split(rest)
+        for piece in pieces + ([rest] if len(pieces) > 1 else []):  # "ads", "product placement", and both
+            phrase = _FILLER.sub("", piece.strip(" '\"-")).strip()
+            phrase = re.sub(r"\s+(?:please|pls|thanks|thank you|ever|at all)$", "", phrase)
+            if phrase and any(w not in _STOP for w in phrase.split()):
+                targets.append(Target(clause, phrase))
+    return targets
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "es", "s", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_stems(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z]+", text) if w not in _STOP and len(w) > 2}
+
+
+# Free text is matched on the cosine between the prompt (or one of its sentences) and the target
+# phrase, set in two templates ("a video showing {}", "someone {}": a noun and a verb phrase each
+# read naturally in one), minus that template's 90th-percentile cosine to the harmless examples of
+# safety.exemplars: targets differ in how close everything is to them ("near water" is close to
+# any beach), and the baseline takes that out. Calibrated on safety.exemplars.INSTRUCTION_CASES
+# (12 targets, 36 prompts against them, 36 near misses; `calibrate_free_text`): AUC 0.952, best
+# balanced accuracy 0.875 at 0.13 above the baseline, where 97% of the prompts against a target
+# and 22% of the near misses ("eating an apple" for "eating meat") are refused. Near misses are
+# the hard case on purpose; an owner's wish is better kept a little too well than not at all.
+FREE_TEXT_MARGIN = 0.13
+FREE_TEXT_TEMPLATES = ("a video showing {}", "someone {}")
+FREE_TEXT_BASELINE_QUANTILE = 0.9
+
+
+@lru_cache(maxsize=256)
+def _target_vectors(phrase: str) -> tuple[np.ndarray, np.ndarray]:
+    """The target in each template, and each one's baseline against the harmless examples."""
+    vectors = semantic.embed([t.format(phrase) for t in FREE_TEXT_TEMPLATES])
+    baselines = np.quantile(semantic.bank().benign @ vectors.T, FREE_TEXT_BASELINE_QUANTILE, axis=0)
+    return vectors, baselines
+
+
+def target_score(target: Target, segment_vectors: np.ndarray) -> float:
+    """How far above its harmless baseline the prompt's closest sentence is to the target."""
+    vectors, baselines = _target_vectors(target.phrase)
+    return float(((segment_vectors @ vectors.T) - baselines).max())
+
+
+def target_violated(target: Target, folded: str, segment_vectors: np.ndarray) -> str | None:
+    words = _content_stems(target.phrase)
+    if words and words <= _content_stems(folded):
+        return "words"
+    if target_score(target, segment_vectors) >= FREE_TEXT_MARGIN:
+        return "semantic"
+    return None
+
+
+def calibrate_free_text() -> dict:
+    """Scores of the INSTRUCTION_CASES prompts against their targets, and the best single margin."""
+    from safety.exemplars import INSTRUCTION_CASES
+
+    pos, neg = [], []
+    for phrase, against, fine in INSTRUCTION_CASES:
+        target = Target(phrase, phrase)
+        pos += [target_score(target, semantic.embed([p])) for p in against]
+        neg += [target_score(target, semantic.embed([p])) for p in fine]
+    pos_a, neg_a = np.array(pos), np.array(neg)
+    grid = np.arange(-0.20, 0.60, 0.01)
+    accuracy = [(np.mean(pos_a >= t) + np.mean(neg_a < t)) / 2 for t in grid]
+    auc = float(np.mean([p > n for p in pos_a for n in neg_a]))
+    return {"best_margin": round(float(grid[int(np.argmax(accuracy))]), 2),
+            "best_balanced_accuracy": round(float(max(accuracy)), 3), "auc": round(auc, 3),
+            "recall_at_margin": round(float(np.mean(pos_a >= FREE_TEXT_MARGIN)), 3),
+            "near_miss_rate_at_margin": round(float(np.mean(neg_a >= FREE_TEXT_MARGIN)), 3)}
+
+
+def check_instructions(instructions: Sequence[OwnerInstructions], folded: str, scores: semantic.Scores,
+                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool,
+                       english: bool = True) -> list[Violation]:
+    """Every owner instruction the prompt goes against, in the order given."""
+    found = []
+    for owner in instructions:
+        for switch in owner.switches:
+            if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict, english)):
+                found.append(Violation(owner.handle, SWITCH_LABELS[switch], how))
+        for target in negation_targets(owner.text or ""):
+            if how := target_violated(target, folded, segment_vectors):
+                found.append(Violation(owner.handle, target.clause, how))
+                break  # one quoted clause per owner is enough for a person to act on
+    return found
