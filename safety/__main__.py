@@ -1,6 +1,8 @@
-"""Command line: `python -m safety check-prompt [--json] [--cameo HANDLE]... [--strict] (TEXT | --file FILE)`.
+"""Command line: `python -m safety check-prompt [--json] [--cameo HANDLE]... [--strict] (TEXT | --file FILE)`
+and `python -m safety verify CLIP [--json]`.
 
-Exit status: 0 when every prompt is allowed, 1 when any is refused, 2 on a usage error. Each
+Exit status: 0 when every prompt is allowed (verify: the clip read), 1 when any is refused (verify: the
+credentials are invalid or the clip was taken down), 2 on a usage error. Each
 subcommand is one function `_<name>(args) -> int` registered in `_parser`; add another the same way.
 """
 from __future__ import annotations
@@ -59,6 +61,31 @@ def _check_prompt(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if refused else EXIT_ALLOWED
 
 
+def _verify(args: argparse.Namespace) -> int:
+    """Read a clip's credentials and watermark, and look its id up in the configured studio's records."""
+    from identity.consent import ConsentLedger
+    from identity.library import ClipLibrary
+    from identity.service import open_store
+    from safety.errors import SafetyError
+    from safety.verify import summary, verify_clip
+    from settings import load_settings
+
+    settings = load_settings()
+    anchor = settings.c2pa_trust_anchor or settings.data_dir / "c2pa" / "root.pem"
+    store = open_store(settings)
+    library = ClipLibrary(store, ConsentLedger(store))
+    try:
+        report = verify_clip(args.clip, anchor.read_text() if anchor.is_file() else None, library.get)
+    except SafetyError as exc:
+        print(json.dumps({"error": exc.code, "message": exc.message}) if args.json else exc.message,
+              file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        store.engine.dispose()
+    print(json.dumps(report, ensure_ascii=False) if args.json else summary(report))
+    return EXIT_REFUSED if report["removed"] or report["c2pa"]["state"] == "Invalid" else EXIT_ALLOWED
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m safety", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -71,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="teen account or a teen's cameo: strictest policy")
     p.add_argument("--json", action="store_true", help="one JSON object per prompt")
     p.set_defaults(run=_check_prompt)
+    p = sub.add_parser("verify", help="Content Credentials, watermark and takedown status of a clip")
+    p.add_argument("clip", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(run=_verify)
     return parser
 
 

@@ -28,8 +28,13 @@ ADULT = time.gmtime().tm_year - 30
 
 
 @pytest.fixture(scope="module")
-def signer(tmp_path_factory):
-    return ensure_demo_certs(tmp_path_factory.mktemp("c2pa") / "c2pa")
+def signer_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("c2pa") / "c2pa"
+
+
+@pytest.fixture(scope="module")
+def signer(signer_dir):
+    return ensure_demo_certs(signer_dir)
 
 
 @pytest.fixture()
@@ -185,3 +190,51 @@ def test_a_remix_checks_the_remixers_own_permissions(studio):
     remix = studio.run(carol, studio.remix_request(first.clip.id, 2))
     assert remix.clip.remix_of == first.clip.id and remix.clip.creator_handle == "carol"
     assert alice.handle not in remix.clip.cameo_handles
+
+
+# verifying a clip found elsewhere ---------------------------------------------------------------
+def _verify_cli(path: Path, store, tmp_path: Path, signer_dir: Path) -> tuple[int, dict | str]:
+    import os
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": str(store.engine.url), "CAMEO_DATA_DIR": str(store.media_dir.parent),
+           "CAMEO_C2PA_TRUST_ANCHOR": str(signer_dir / "root.pem")}
+    run = subprocess.run([sys.executable, "-m", "safety", "verify", str(path), "--json"], env=env,
+                         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    try:
+        return run.returncode, json.loads(run.stdout)
+    except json.JSONDecodeError:
+        return run.returncode, run.stderr
+
+
+def _remux(src: Path, dst: Path) -> None:
+    import av
+
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        streams = {s.index: out.add_stream_from_template(s) for s in inp.streams}
+        for packet in inp.demux():
+            if packet.dts is not None:
+                packet.stream = streams[packet.stream.index]
+                out.mux(packet)
+
+
+def test_verify_command_follows_a_clip_through_a_remux_and_a_takedown(studio, signer, signer_dir, tmp_path):
+    bob, alice = studio.store.account("bob"), studio.store.account("alice")
+    out = studio.run(bob, parse_request("@alice on a snowy mountain at dawn", ["alice"], 2, "16:9", 5), publish=True)
+    download = tmp_path / "downloaded.mp4"
+    shutil.copy(out.path, download)
+    code, report = _verify_cli(download, studio.store, tmp_path, signer_dir)
+    assert code == 0 and report["c2pa"]["state"] == "Trusted" and report["known_clip"] and not report["removed"]
+    assert {a["action"] for a in report["c2pa"]["actions"]} >= {"c2pa.created"}
+    _remux(download, tmp_path / "remuxed.mp4")
+    code, report = _verify_cli(tmp_path / "remuxed.mp4", studio.store, tmp_path, signer_dir)
+    assert not report["c2pa"]["present"] and report["watermark"]["clip_id"] == out.clip.id and report["known_clip"]
+    studio.ledger.revoke(alice, studio.store.active_cameo_of(alice).id)
+    code, report = _verify_cli(download, studio.store, tmp_path, signer_dir)
+    assert code == 1 and report["removed"] and report["watermark"]["found"]
+    code, report = _verify_cli(Path(__file__).parent / "fixtures" / "videos" / "liveportrait_woman_earrings_d3.mp4",
+                               studio.store, tmp_path, signer_dir)
+    assert code == 0 and not report["watermark"]["found"] and not report["known_clip"] and not report["c2pa"]["present"]
+    (tmp_path / "not_a_clip.mp4").write_bytes(b"hello")
+    code, message = _verify_cli(tmp_path / "not_a_clip.mp4", studio.store, tmp_path, signer_dir)
+    assert code == 2 and "not a readable video" in message
