@@ -1,0 +1,417 @@
+"""Loopback load test: N people use the served studio at once, through its API, one session each.
+
+Usage:
+    .venv/bin/python bench/bench_load.py [--users 10 50] [--generate-fraction 0.25] [--min-generators 3]
+                                         [--feed-views 5] [--think 0.5] [--ramp 5] [--owners 3] [--json]
+
+For each N a fresh studio is started as a subprocess (`app.py`) on 127.0.0.1 with a
+temporary CAMEO_DATA_DIR, the preview generation backend and the dlib face backend.
+Before it starts, cameo owners (alice and bob from tests/fixtures, carol from
+../shared/fixtures when present) are created in the same SQLite database with real
+cameos (tests/cameo_factory.py) open to everyone. One warm-up clip is made through
+the API so the models are loaded before anything is timed.
+
+Then N simulated people start over --ramp seconds, each a thread with its own
+gradio_client.Client (its own session): a page load (GET / and /config), /sign_up,
+--feed-views calls to /feed with --think seconds of pause between them; a fraction
+of them (at least --min-generators) submit a 2 s 16:9 preview clip of an open cameo
+(/generate, concurrency 1 in the app) and /publish it. A prober GETs / and /config
+once a second for the whole run.
+
+Reported per N (one JSON object): p50/p95/max wall time of each call (client.submit until
+the result, as client.predict would), split into the wait in Gradio's queue (until the
+job's PROCESSING status reaches the client) and the rest; the split is as fine as
+gradio_client's 50 ms polling of its message stream, so for calls under ~0.1 s it is
+all "queue". Also: the deepest queue position seen per endpoint, page-load times, call
+and error counts, the CPU seconds of the studio and of this load generator during the
+load, the server log's tracebacks and "database is locked" lines, and jobs_lost:
+generations submitted minus the submitters' clips that are published in the store.
+Exits non-zero on any error, lost job or server traceback.
+
+Run time on a shared 2-core machine (defaults, both N): about 3.5 minutes; per N about
+25 s of setup and a 10 s warm-up clip, then 20-35 s of load for N=10 (3 clips) and
+70-100 s for N=50 (12 clips, made one at a time). The load generator's own 50 clients
+take about as much CPU as the studio, so on 2 cores the numbers are an upper bound.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+warnings.filterwarnings("ignore")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import httpx  # noqa: E402
+import numpy as np  # noqa: E402
+from gradio_client import Client  # noqa: E402
+from gradio_client.utils import Status, StatusUpdate  # noqa: E402
+
+ADULT = time.gmtime().tm_year - 30
+PASSWORD = "load test password"
+SHARED = ROOT.parent / "shared" / "fixtures"
+EXTRA_OWNERS = {  # handle -> (face photos, speech), beyond tests/cameo_factory.PEOPLE, when ../shared has them
+    "carol": (SHARED / "faces" / "scarlett_johansson",
+              ROOT / "tests" / "fixtures" / "speech" / "librispeech" / "2414" / "2414-128291-0001.flac"),
+}
+PROMPTS = ["@{h} waves at the camera in a sunny park", "@{h} walks along a beach at sunset, slow pan left",
+           "@{h} reads a book in a quiet library", "@{h} rides a bicycle through a city street"]
+SERVER_START_TIMEOUT_S = 300
+
+
+# results ---------------------------------------------------------------------------------------
+@dataclass
+class Results:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    queue_wait: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    processing: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    max_queue_position: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    generated: list[tuple[str, str | None]] = field(default_factory=list)  # (handle, clip id or None)
+
+    def timed(self, name: str, fn):
+        start = time.perf_counter()
+        try:
+            out = fn()
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and reported, never raised
+            with self.lock:
+                self.errors[name].append(f"{type(exc).__name__}: {exc}"[:300])
+            return None
+        with self.lock:
+            self.latency[name].append(time.perf_counter() - start)
+        return out
+
+    def fail(self, name: str, why: str) -> None:
+        with self.lock:
+            self.errors[name].append(why[:300])
+
+    def call(self, client: Client, api_name: str, *args):
+        """One API call, like client.predict, timed in total and split at the moment it left the queue.
+
+        Every status message of a Job is also put on its communicator's `updates` queue, stamped with
+        the time the client read it; once the job is done nothing else writes there, so it is read
+        back here: the first PROCESSING is when the server started the handler.
+        """
+        submitted, submitted_at = time.perf_counter(), datetime.now()
+        try:
+            job = client.submit(*args, api_name=api_name)
+            out = job.result()
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and reported, never raised
+            with self.lock:
+                self.errors[api_name].append(f"{type(exc).__name__}: {exc}"[:300])
+            return None
+        total = time.perf_counter() - submitted
+        started, position = None, 0
+        updates = job.communicator.updates if job.communicator else None
+        while updates is not None and not updates.empty():
+            u = updates.get_nowait()
+            if isinstance(u, StatusUpdate):
+                position = max(position, (u.rank + 1) if u.rank is not None else 0)
+                if started is None and u.code == Status.PROCESSING and u.time is not None:
+                    started = (u.time - submitted_at).total_seconds()
+        with self.lock:
+            self.latency[api_name].append(total)
+            if started is not None:
+                self.queue_wait[api_name].append(min(started, total))
+                self.processing[api_name].append(total - min(started, total))
+            self.max_queue_position[api_name] = max(self.max_queue_position[api_name], position)
+        return out
+
+
+def _stats(xs: list[float]) -> dict:
+    if not xs:
+        return {"n": 0}
+    a = np.asarray(xs)
+    return {"n": len(xs), "p50": round(float(np.percentile(a, 50)), 3), "p95": round(float(np.percentile(a, 95)), 3),
+            "max": round(float(a.max()), 3)}
+
+
+# the studio ----------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def studio_env(data_dir: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAMEO_", "DATABASE_URL", "SPACE_ID"))}
+    env.update(CAMEO_DATA_DIR=str(data_dir), CAMEO_GENERATION_BACKEND="preview", CAMEO_FACE_BACKEND="dlib",
+               CAMEO_HOST="127.0.0.1", CAMEO_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+    return env
+
+
+def set_up_owners(env: dict[str, str], n_owners: int) -> list[str]:
+    """Owners with a password, a real cameo and permission "everyone", written straight into the database."""
+    from identity.accounts import sign_up
+    from pipeline.studio import build_studio
+    from settings import load_settings
+    from tests.cameo_factory import PEOPLE, enroll_real, real_new_cameo
+    from identity.challenge import issue_challenge
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        studio = build_studio(load_settings())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    store, backend = studio.store, studio.enroller.backend
+    candidates = list(PEOPLE) + [h for h, (faces, _) in EXTRA_OWNERS.items() if faces.is_dir()]
+    owners = candidates[:n_owners]
+    for h in owners:
+        acc = sign_up(store, h, PASSWORD, ADULT)
+        if h in PEOPLE:
+            cameo_id = enroll_real(store, backend, h, birth_year=ADULT)
+        else:
+            faces, speech = EXTRA_OWNERS[h]
+            ch = issue_challenge(h)
+            store.save_challenge(ch)
+            cameo_id = store.add_cameo(acc, ch, real_new_cameo(backend, faces, speech))
+        studio.ledger.set_permission(acc, cameo_id, "everyone")
+    store.engine.dispose()
+    return owners
+
+
+def start_server(env: dict[str, str], log: Path) -> subprocess.Popen:
+    out = open(log, "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['CAMEO_PORT']}/"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the studio exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError(f"the studio did not answer within {SERVER_START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# one person ------------------------------------------------------------------------------------
+# gradio_client's own default is httpx's 5 s, which a loaded server's /config and /info exceed; a browser
+# waits longer. The read limit stays finite so a hung server fails the run instead of hanging it.
+CLIENT_TIMEOUT = httpx.Timeout(60.0, read=600.0)
+
+
+def _client(url: str, downloads: Path) -> Client:
+    return Client(url, verbose=False, analytics_enabled=False, download_files=str(downloads),
+                  httpx_kwargs={"timeout": CLIENT_TIMEOUT})
+
+
+def page_load(res: Results, url: str, prefix: str = "") -> None:
+    """What a browser fetches first: the page, then the app's config."""
+    for path in ("", "config"):
+        name = f"{prefix}GET /{path}"
+        r = res.timed(name, lambda: httpx.get(url + path, timeout=120))
+        if r is not None and r.status_code != 200:
+            res.fail(name, f"HTTP {r.status_code}")
+
+
+def generate(res: Results, client: Client, handle: str, owner: str, seed: int) -> str | None:
+    """A 2 s 16:9 preview clip of an open cameo; the clip id from the provenance text, or None."""
+    prompt = PROMPTS[seed % len(PROMPTS)].format(h=owner)
+    out = res.call(client, "/generate", prompt, [owner], 2, "16:9", str(seed))
+    match = re.search(r"Clip `([0-9a-f]+)`", (out[1] or "") if out else "")
+    if out is not None and match is None:
+        res.fail("/generate", f"no clip id in {out[1]!r}")
+    with res.lock:
+        res.generated.append((handle, match.group(1) if match else None))
+    return match.group(1) if match else None
+
+
+def person(res: Results, url: str, downloads: Path, handle: str, owner: str | None, seed: int,
+           feed_views: int, think: float, rng: np.random.Generator) -> None:
+    page_load(res, url)
+    client = res.timed("client connect", lambda: _client(url, downloads))
+    if client is None:
+        return
+    try:
+        said = res.call(client, "/sign_up", handle, PASSWORD, ADULT)
+        if said is None:
+            return
+        if f"@{handle}" not in said[0]:
+            return res.fail("/sign_up", f"unexpected status {said[0]!r}")
+        steps = ["feed"] * feed_views
+        if owner:  # a clip after the first half of the browsing
+            steps.insert(min(feed_views, feed_views // 2 + 1), "generate")
+        for step in steps:
+            if step == "generate":
+                if generate(res, client, handle, owner, seed) is not None:
+                    done = res.call(client, "/publish")
+                    if done is not None and not done.startswith("Published"):
+                        res.fail("/publish", f"unexpected answer {done!r}")
+                continue
+            time.sleep(float(rng.uniform(0, 2 * think)))
+            rows = res.call(client, "/feed")
+            if rows is not None and not isinstance(rows[0], dict):
+                res.fail("/feed", f"unexpected table {type(rows[0]).__name__}")
+    finally:
+        client.close()
+
+
+def prober(res: Results, url: str, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        page_load(res, url, prefix="probe ")
+
+
+# one run -------------------------------------------------------------------------------------------
+def generator_indices(n: int, fraction: float, minimum: int) -> set[int]:
+    k = min(n, max(minimum, round(n * fraction)))
+    return {round(j * n / k) for j in range(k)} if k else set()
+
+
+def run_load(n: int, args, work: Path) -> dict:
+    data_dir, port = work / "data", _free_port()
+    env = studio_env(data_dir, port)
+    t0 = time.perf_counter()
+    owners = set_up_owners(env, args.owners)
+    log = work / "studio.log"
+    proc = start_server(env, log)
+    url = f"http://127.0.0.1:{port}/"
+    downloads = work / "downloads"
+    setup_s = time.perf_counter() - t0
+    print(f"[N={n}] studio up on {url} with owners {owners} after {setup_s:.0f} s", file=sys.stderr)
+    try:
+        warm = Results()  # models load on the first clip: not part of the measurement
+        warm_client = _client(url, downloads)
+        warm_client.predict(owners[0], PASSWORD, api_name="/log_in")
+        if generate(warm, warm_client, owners[0], owners[-1], 0) is None:
+            raise RuntimeError(f"the warm-up generation failed: {dict(warm.errors)}")
+        warm_client.predict(api_name="/publish")
+        warm_client.close()
+        print(f"[N={n}] warm-up clip in {warm.latency['/generate'][0]:.1f} s", file=sys.stderr)
+
+        res, stop = Results(), threading.Event()
+        gens = generator_indices(n, args.generate_fraction, args.min_generators)
+        tag = f"u{n}"
+        threads = [threading.Thread(target=person, name=f"{tag}_{i}", args=(
+            res, url, downloads, f"{tag}_{i:03d}", owners[i % len(owners)] if i in gens else None, 1000 + i,
+            args.feed_views, args.think, np.random.default_rng(i))) for i in range(n)]
+        probe = threading.Thread(target=prober, args=(res, url, stop), daemon=True)
+        start, cpu_bench, cpu_studio = time.perf_counter(), time.process_time(), cpu_seconds(proc.pid)
+        probe.start()
+        for i, t in enumerate(threads):
+            t.start()
+            if n > 1:
+                time.sleep(args.ramp / (n - 1) if i < n - 1 else 0)
+        for t in threads:
+            t.join()
+        load_s = time.perf_counter() - start
+        cpu = {"studio": round(cpu_seconds(proc.pid) - cpu_studio, 1),
+               "load_generator": round(time.process_time() - cpu_bench, 1)}
+        stop.set()
+        probe.join()
+    finally:
+        stop_server(proc)
+    return finish(n, res, gens, owners, env, log, setup_s, load_s, cpu, args)
+
+
+def published_clips(env: dict[str, str]) -> list:
+    from pipeline.studio import build_studio
+    from settings import load_settings
+
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        studio = build_studio(load_settings())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    try:
+        return studio.library.feed(limit=1_000_000)
+    finally:
+        studio.store.engine.dispose()
+
+
+def finish(n: int, res: Results, gens: set[int], owners: list[str], env: dict[str, str], log: Path,
+           setup_s: float, load_s: float, cpu: dict, args) -> dict:
+    feed = {c.id: c for c in published_clips(env)}
+    submitted = len(res.generated)
+    mine = [cid for h, cid in res.generated if cid in feed and feed[cid].creator_handle == h]
+    server_log = log.read_text(errors="replace")
+    tracebacks = server_log.count("Traceback (most recent call last)")
+    locked = server_log.count("database is locked")
+    errors = {k: {"count": len(v), "first": sorted(set(v))[:3]} for k, v in res.errors.items() if v}
+    n_errors = sum(len(v) for v in res.errors.values())
+    pages = {p: _stats(res.latency.get(f"GET /{p}", []) + res.latency.get(f"probe GET /{p}", []))
+             for p in ("", "config")}
+    return {
+        "users": n, "generators": len(gens), "owners": owners, "feed_views_per_user": args.feed_views,
+        "think_s": args.think, "ramp_s": args.ramp, "cpu_cores": os.cpu_count(),
+        "setup_s": round(setup_s, 1), "load_s": round(load_s, 1), "cpu_s_during_load": cpu,
+        "latency_s": {k: _stats(v) for k, v in sorted(res.latency.items())
+                      if not k.startswith(("GET", "probe"))},
+        "generate_queue_wait_s": _stats(res.queue_wait.get("/generate", [])),
+        "generate_processing_s": _stats(res.processing.get("/generate", [])),
+        "queue_wait_s": {k: _stats(v) for k, v in sorted(res.queue_wait.items())},
+        "processing_s": {k: _stats(v) for k, v in sorted(res.processing.items())},
+        "max_queue_position_seen": dict(sorted(res.max_queue_position.items())),
+        "page_load_s": {"/": pages[""], "/config": pages["config"]},
+        "calls": {k: len(res.latency.get(k, [])) + len(res.errors.get(k, []))
+                  for k in sorted({*res.latency, *res.errors})},
+        "errors": n_errors, "error_detail": errors,
+        "generations_submitted": submitted, "clips_published": len(mine),
+        "jobs_lost": submitted - len(mine),
+        "server_log": {"tracebacks": tracebacks, "database_locked": locked},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", type=int, nargs="+", default=[10, 50], help="simulated people, one run per number")
+    ap.add_argument("--generate-fraction", type=float, default=0.25, help="share of people who make a clip")
+    ap.add_argument("--min-generators", type=int, default=3, help="at least this many make a clip")
+    ap.add_argument("--feed-views", type=int, default=5, help="/feed calls per person")
+    ap.add_argument("--think", type=float, default=0.5, help="mean pause before each /feed call (s)")
+    ap.add_argument("--ramp", type=float, default=5.0, help="people start evenly over this many seconds")
+    ap.add_argument("--owners", type=int, default=3, help="cameo owners open to everyone (2 or 3)")
+    ap.add_argument("--json", action="store_true", help="indented JSON")
+    args = ap.parse_args()
+    failed = False
+    for n in args.users:
+        with tempfile.TemporaryDirectory(prefix=f"cameo-load-{n}-") as tmp:
+            report = run_load(n, args, Path(tmp))
+        print(json.dumps(report, indent=2 if args.json else None), flush=True)
+        failed |= bool(report["errors"] or report["jobs_lost"] or report["server_log"]["tracebacks"])
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
