@@ -50,24 +50,33 @@ def sign_up(store: Store, handle: str, password: str, birth_year: int) -> Accoun
 
 
 def log_in(store: Store, handle: str, password: str) -> Account:
-    """The account, or one error for both unknown handle and wrong password (no account probing)."""
+    """The account, or one error for both unknown handle and wrong password (no account probing).
+
+    The Argon2 work happens outside any transaction: on SQLite a writing one holds the only write lock.
+    """
     wrong = IdentityError("bad_login", "wrong handle or password")
     try:
         handle = validate_handle(handle)
     except IdentityError:
         raise wrong from None
-    with store.session.begin() as s:
+    with store.reader() as s:
         row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
-        if row is None or row.password_hash is None:
-            _hasher.hash(password)  # same work either way, so timing does not tell which
-            raise wrong
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise wrong from None
-        if _hasher.check_needs_rehash(row.password_hash):
-            row.password_hash = _hasher.hash(password)
-        return Account(row.id, row.handle, row.birth_year)
+        found = (row.id, row.handle, row.birth_year, row.password_hash) if row else None
+    if found is None or found[3] is None:
+        _hasher.hash(password)  # same work either way, so timing does not tell which
+        raise wrong
+    account_id, handle, birth_year, stored = found
+    try:
+        _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        raise wrong from None
+    if _hasher.check_needs_rehash(stored):
+        fresh = _hasher.hash(password)
+        with store.session.begin() as s:
+            row = s.get(AccountRow, account_id)
+            if row is not None and row.password_hash == stored:
+                row.password_hash = fresh
+    return Account(account_id, handle, birth_year)
 
 
 def delete_account(store: Store, account: Account) -> None:

@@ -338,7 +338,7 @@ class ConsentLedger:
 
     def still_holds(self, requester: Account, cameo_ids: list[str]) -> Refusal | None:
         """The rule again, without an audit entry: polled while a job runs, so a revoke stops it early."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             reasons, _ = self._decide_all(s, requester, list(dict.fromkeys(cameo_ids)))
         return Refusal(requester.handle, reasons) if reasons else None
 
@@ -361,20 +361,20 @@ class ConsentLedger:
 
     def revoke(self, owner: Account, cameo_id: str) -> None:
         """The owner revokes their cameo: biometric data deleted, clips taken down (Store.revoke_cameo)."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             self._owned_cameo(s, owner, cameo_id)
         self.store.revoke_cameo(cameo_id, actor=owner.handle)
 
     # what the studio shows -------------------------------------------------
     def settings_of(self, cameo_id: str) -> tuple[str, str, list[str]]:
         """(level, instructions, switches) of a cameo."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             row = self._settings(s, cameo_id)
             return row.level, row.instructions, json.loads(row.switches)
 
     def people(self, viewer: Account) -> list[Person]:
         """Every other account, with follows both ways, their cameo and where the viewer's request stands."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             out = []
             for row in s.scalars(select(AccountRow).where(AccountRow.id != viewer.id).order_by(AccountRow.handle)):
                 cameo = s.scalar(select(CameoRow.id).where(CameoRow.account_id == row.id))
@@ -388,7 +388,7 @@ class ConsentLedger:
 
     def requests_for(self, owner: Account) -> list[RequestView]:
         """Requests to use the owner's cameo, newest first."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             q = (select(RequestRow, AccountRow.handle).join(AccountRow, AccountRow.id == RequestRow.requester_id)
                  .join(CameoRow, CameoRow.id == RequestRow.cameo_id).where(CameoRow.account_id == owner.id)
                  .order_by(RequestRow.created_at.desc()))
@@ -396,7 +396,7 @@ class ConsentLedger:
 
     def usable_cameos(self, viewer: Account) -> list[tuple[str, str]]:
         """(handle, cameo id) of every cameo the viewer may use now: their own first."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             out = []
             for cameo, handle in s.execute(select(CameoRow, AccountRow.handle).join(AccountRow)
                                            .order_by(AccountRow.handle)):

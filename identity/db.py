@@ -2,11 +2,12 @@
 
 SQLite (the embedded default) gets foreign keys, WAL, and secure_delete so that
 a deleted row's bytes are overwritten, not left in free pages. Its transactions
-start with BEGIN IMMEDIATE: Python's sqlite3 would otherwise run a transaction's
-first SELECTs outside it, and two writers could both read the audit log's head
-(or a cameo about to be revoked) before either writes. Writers therefore queue
-(up to BUSY_TIMEOUT_S), which suits one machine; PostgreSQL, with row locks, is
-the choice for more.
+start with an explicit BEGIN: Python's sqlite3 would otherwise run a transaction's
+first SELECTs outside it. Writing sessions (`writer(engine)`) begin IMMEDIATE, so
+two writers can never both read the audit log's head (or a cameo about to be
+revoked) before either writes: writers queue (up to BUSY_TIMEOUT_S), readers do
+not wait (WAL). That suits one machine; PostgreSQL, with row locks, is the
+choice for more.
 """
 from __future__ import annotations
 
@@ -34,8 +35,19 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    if conn.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    # Writers queue for the one write lock up front; readers take a snapshot and never wait (WAL).
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN")
+
+
+WRITE_OPTION = "cameo_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine for sessions that write: on SQLite their transactions take the write lock first."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def make_engine(database_url: str) -> Engine:

@@ -116,32 +116,32 @@ class ClipLibrary:
 
     # reading ------------------------------------------------------------------
     def get(self, clip_id: str) -> Clip | None:
-        with self.store.session() as s:
+        with self.store.reader() as s:
             row = s.get(ClipRow, clip_id)
             return to_clip(s, row) if row else None
 
     def feed(self, limit: int = FEED_LIMIT) -> list[Clip]:
         """Published clips, newest first."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             rows = s.scalars(select(ClipRow).where(ClipRow.status == "published")
                              .order_by(ClipRow.published_at.desc()).limit(limit))
             return [to_clip(s, r) for r in rows]
 
     def made_by(self, creator: Account) -> list[Clip]:
-        with self.store.session() as s:
+        with self.store.reader() as s:
             rows = s.scalars(select(ClipRow).where(ClipRow.creator_id == creator.id)
                              .order_by(ClipRow.created_at.desc()))
             return [to_clip(s, r) for r in rows]
 
     def appearances(self, owner: Account) -> list[Clip]:
         """Every clip and draft that features the owner's cameo, whoever made it."""
-        with self.store.session() as s:
+        with self.store.reader() as s:
             rows = s.scalars(select(ClipRow).join(ClipCameoRow, ClipCameoRow.clip_id == ClipRow.id)
                              .where(ClipCameoRow.owner_id == owner.id).order_by(ClipRow.created_at.desc()))
             return [to_clip(s, r) for r in rows]
 
     def inbox(self, account: Account) -> list[Notice]:
-        with self.store.session() as s:
+        with self.store.reader() as s:
             rows = s.scalars(select(NoticeRow).where(NoticeRow.account_id == account.id)
                              .order_by(NoticeRow.created_at.desc()))
             return [Notice(r.id, r.kind, r.text, r.clip_id, r.created_at) for r in rows]

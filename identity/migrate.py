@@ -12,6 +12,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
+from identity.db import writer
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -26,5 +28,5 @@ _lock = threading.Lock()  # Alembic's `context` and `op` are process-wide proxie
 
 
 def migrate(engine: Engine) -> None:
-    with _lock, engine.begin() as conn:
+    with _lock, writer(engine).begin() as conn:
         command.upgrade(alembic_config(conn), "head")

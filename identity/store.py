@@ -22,7 +22,7 @@ from identity.audit import AuditEvent, ChainCheck, append_event, read_events, ve
 from identity.challenge import Challenge
 from identity.clips import ClipRow, delete_files, take_down_featuring
 from identity.crypto import Cipher
-from identity.db import Base, compact, make_engine
+from identity.db import Base, compact, make_engine, writer
 from identity.migrate import migrate
 from identity.errors import IdentityError
 from identity.faces import FaceTemplate
@@ -150,15 +150,21 @@ class Store:
         self.engine = make_engine(database_url)
         self.media_dir = Path(media_dir)
         self._cipher = cipher
-        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._session = sessionmaker(writer(self.engine), expire_on_commit=False)  # `with ...begin()`: writes
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
         migrate(self.engine)
         self.purge_orphan_media()
 
     # accounts ------------------------------------------------------------
     @property
     def session(self) -> sessionmaker:
-        """Sessions on this store's database, for the other tables of identity/ (consent ledger)."""
+        """Writing sessions (`with store.session.begin()`), for the other tables of identity/."""
         return self._session
+
+    @property
+    def reader(self) -> sessionmaker:
+        """Read-only sessions: on SQLite they never wait for a writer."""
+        return self._reader
 
     def get_or_create_account(self, handle: str, birth_year: int | None = None) -> Account:
         with self._session.begin() as s:
@@ -169,7 +175,7 @@ class Store:
             return Account(row.id, row.handle, row.birth_year)
 
     def account(self, handle: str) -> Account:
-        with self._session() as s:
+        with self._reader() as s:
             row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
             if row is None:
                 raise IdentityError("no_account", f"there is no account @{handle}")
@@ -182,7 +188,7 @@ class Store:
                 s.add(ChallengeRow(id=ch.id, handle=ch.handle, payload=ch.to_json(), expires_at=ch.expires_at))
 
     def challenge_used(self, challenge_id: str) -> bool:
-        with self._session() as s:
+        with self._reader() as s:
             row = s.get(ChallengeRow, challenge_id)
             return row is not None and row.used_at is not None
 
@@ -275,26 +281,26 @@ class Store:
         )
 
     def get_cameo(self, cameo_id: str) -> Cameo:
-        with self._session() as s:
+        with self._reader() as s:
             row = s.get(CameoRow, cameo_id)
             if row is None:
                 raise IdentityError("no_cameo", f"no cameo {cameo_id}")
             return self._to_record(row, s.get(AccountRow, row.account_id).handle)
 
     def active_cameos(self, exclude_account: str | None = None) -> list[Cameo]:
-        with self._session() as s:
+        with self._reader() as s:
             q = select(CameoRow, AccountRow.handle).join(AccountRow).where(CameoRow.status == "active")
             if exclude_account:
                 q = q.where(CameoRow.account_id != exclude_account)
             return [self._to_record(row, handle) for row, handle in s.execute(q)]
 
     def active_cameo_of(self, account: Account) -> Cameo | None:
-        with self._session() as s:
+        with self._reader() as s:
             row = s.scalar(select(CameoRow).where(CameoRow.account_id == account.id, CameoRow.status == "active"))
             return self._to_record(row, account.handle) if row else None
 
     def cameo_owner(self, cameo_id: str) -> Account | None:
-        with self._session() as s:
+        with self._reader() as s:
             row = s.get(CameoRow, cameo_id)
             if row is None:
                 return None
@@ -337,7 +343,7 @@ class Store:
         committing its row, maybe in another process sharing this media folder, so
         files younger than ORPHAN_GRACE_S are left for a later start.
         """
-        with self._session() as s:
+        with self._reader() as s:
             live = set(s.scalars(select(CameoRow.id)))
             live |= {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.status != "removed"))}
         removed, cutoff = [], time.time() - ORPHAN_GRACE_S
@@ -353,21 +359,21 @@ class Store:
         return removed
 
     def tombstone(self, cameo_id: str) -> Tombstone | None:
-        with self._session() as s:
+        with self._reader() as s:
             t = s.get(CameoTombstoneRow, cameo_id)
             return Tombstone(t.cameo_id, t.account_id, t.challenge_id, t.created_at, t.revoked_at,
                              t.record_sha256) if t else None
 
     # audit ---------------------------------------------------------------
     def audit_events(self, subject: str | None = None) -> list[AuditEvent]:
-        with self._session() as s:
+        with self._reader() as s:
             return read_events(s, subject)
 
     def verify_audit_chain(self) -> ChainCheck:
-        with self._session() as s:
+        with self._reader() as s:
             return verify_audit_chain(s)
 
     def count_rows(self, table: str) -> int:
         model = {"accounts": AccountRow, "challenges": ChallengeRow, "cameos": CameoRow}[table]
-        with self._session() as s:
+        with self._reader() as s:
             return len(s.scalars(select(model.id)).all())
