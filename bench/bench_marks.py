@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import sys
 import tempfile
@@ -35,6 +34,7 @@ import numpy as np  # noqa: E402
 from safety import invisible_mark as im  # noqa: E402
 from safety import provenance as pv  # noqa: E402
 from safety.visible_mark import apply_visible_mark  # noqa: E402
+from tests.attacks import h264, jpeg, load_frames, rescaled  # noqa: E402
 
 SIZE = (832, 480)
 FPS = 24
@@ -46,47 +46,11 @@ def _default(rel: str) -> Path:
     return shared if shared.exists() else ROOT / "tests" / "fixtures" / rel
 
 
-def load_frames(path: Path, n: int) -> np.ndarray:
-    with av.open(str(path)) as c:
-        frames = [f.to_ndarray(format="rgb24") for _, f in zip(range(n), c.decode(video=0))]
-    return np.stack([cv2.resize(f, SIZE, interpolation=cv2.INTER_AREA) for f in frames])
-
-
-def h264(frames: np.ndarray, crf: int = 28) -> np.ndarray:
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="mp4") as out:
-        vs = out.add_stream("libx264", rate=FPS)
-        vs.width, vs.height, vs.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
-        vs.options = {"crf": str(crf)}
-        for f in frames:
-            for p in vs.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
-                out.mux(p)
-        for p in vs.encode():
-            out.mux(p)
-    buf.seek(0)
-    with av.open(buf) as c:
-        return np.stack([f.to_ndarray(format="rgb24") for f in c.decode(video=0)])
-
-
-def rescale(frames: np.ndarray, factor: float = 0.75) -> np.ndarray:
-    h, w = frames.shape[1:3]
-    small = (round(w * factor), round(h * factor))
-    return np.stack([cv2.resize(cv2.resize(f, small, interpolation=cv2.INTER_AREA), (w, h),
-                                interpolation=cv2.INTER_LINEAR) for f in frames])
-
-
-def jpeg(frames: np.ndarray, quality: int = 75) -> np.ndarray:
-    def once(f):
-        ok, buf = cv2.imencode(".jpg", cv2.cvtColor(f, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
-        return cv2.cvtColor(cv2.imdecode(buf, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-    return np.stack([once(f) for f in frames])
-
-
 ATTACKS = {
     "none": lambda x: x,
     "h264_crf28": h264,
-    "downscale_0.75_and_back": rescale,
-    "h264_crf28_then_downscale": lambda x: rescale(h264(x)),
+    "downscale_0.75_and_back": rescaled,
+    "h264_crf28_then_downscale": lambda x: rescaled(h264(x)),
     "jpeg_75": jpeg,
 }
 
@@ -159,7 +123,7 @@ def main() -> None:
                     "payload_bits": im.PAYLOAD_BITS, "videos": {}}
     first = None
     for video in sorted(args.videos.glob("*.mp4")):
-        frames = load_frames(video, args.frames)
+        frames = load_frames(video, args.frames, SIZE)
         first = frames if first is None else first
         marked = im.embed_frames(frames, CLIP_ID)
         psnr = cv2.PSNR(marked.reshape(-1, SIZE[0], 3), frames.reshape(-1, SIZE[0], 3))

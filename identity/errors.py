@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 
-class IdentityError(Exception):
-    """An input or state problem, explained in words a user can act on."""
+class StudioError(Exception):
+    """A problem explained in words a person can act on, with a stable code for programs.
+
+    The base of every package's own errors (identity, pipeline, safety), so the UI
+    and the commands turn any of them into a message the same way.
+    """
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
@@ -12,6 +16,10 @@ class IdentityError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class IdentityError(StudioError):
+    """An input or state problem in accounts, cameos or consent."""
 
 
 class MediaError(IdentityError):

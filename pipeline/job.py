@@ -21,7 +21,7 @@ import numpy as np
 
 from identity.clips import Clip, new_clip_id
 from identity.consent import ConsentLedger, Grant, Refusal
-from identity.errors import IdentityError
+from identity.errors import IdentityError, StudioError
 from identity.faces import FaceBackend
 from identity.gallery import ProtectedGallery
 from identity.library import ClipLibrary
@@ -44,12 +44,8 @@ POLL_GRANT_EVERY_S = 0.5
 STUDIO_VERSION = "cameo-studio/0.4"
 
 
-class JobError(Exception):
+class JobError(StudioError):
     """A job that cannot start or did not finish, with a message for the person and a code for programs."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 @dataclass(frozen=True)

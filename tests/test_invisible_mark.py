@@ -1,7 +1,6 @@
 """The invisible mark: the clip id in every frame, through re-encoding and rescaling; nothing in unmarked video."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import av
@@ -11,6 +10,7 @@ import pytest
 
 from safety import invisible_mark as im
 from safety.errors import SafetyError
+from tests.attacks import encode_h264, load_frames, rescaled
 
 VIDEOS = Path(__file__).resolve().parent / "fixtures" / "videos"
 CLIP_ID = "3f9a0c41d2e87b65"
@@ -18,30 +18,7 @@ SIZE = (832, 480)  # 16:9 at 480p, the studio's widest output
 
 
 def fixture_frames(name: str, n: int, size: tuple[int, int] = SIZE) -> np.ndarray:
-    with av.open(str(VIDEOS / name)) as c:
-        frames = [f.to_ndarray(format="rgb24") for _, f in zip(range(n), c.decode(video=0))]
-    return np.stack([cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames])
-
-
-def encode_h264(frames: np.ndarray, crf: int, fps: int = 24) -> bytes:
-    buf = io.BytesIO()
-    with av.open(buf, "w", format="mp4") as out:
-        vs = out.add_stream("libx264", rate=fps)
-        vs.width, vs.height, vs.pix_fmt = frames.shape[2], frames.shape[1], "yuv420p"
-        vs.options = {"crf": str(crf)}
-        for f in frames:
-            for p in vs.encode(av.VideoFrame.from_ndarray(f, format="rgb24")):
-                out.mux(p)
-        for p in vs.encode():
-            out.mux(p)
-    return buf.getvalue()
-
-
-def rescaled(frames: np.ndarray, factor: float) -> np.ndarray:
-    h, w = frames.shape[1:3]
-    small = (round(w * factor), round(h * factor))
-    return np.stack([cv2.resize(cv2.resize(f, small, interpolation=cv2.INTER_AREA), (w, h),
-                                interpolation=cv2.INTER_LINEAR) for f in frames])
+    return load_frames(VIDEOS / name, n, size)
 
 
 @pytest.fixture(scope="module")
