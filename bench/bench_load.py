@@ -158,18 +158,10 @@ def studio_env(data_dir: Path, port: int) -> dict[str, str]:
 def set_up_owners(env: dict[str, str], n_owners: int) -> list[str]:
     """Owners with a password, a real cameo and permission "everyone", written straight into the database."""
     from identity.accounts import sign_up
-    from pipeline.studio import build_studio
-    from settings import load_settings
     from tests.cameo_factory import PEOPLE, enroll_real, real_new_cameo
     from identity.challenge import issue_challenge
 
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        studio = build_studio(load_settings())
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    studio = studio_for(env)
     store, backend = studio.store, studio.enroller.backend
     candidates = list(PEOPLE) + [h for h, (faces, _) in EXTRA_OWNERS.items() if faces.is_dir()]
     owners = candidates[:n_owners]
@@ -343,17 +335,22 @@ def run_load(n: int, args, work: Path) -> dict:
     return finish(n, res, gens, owners, env, log, setup_s, load_s, cpu, args)
 
 
-def published_clips(env: dict[str, str]) -> list:
+def studio_for(env: dict[str, str]):
+    """The studio the server subprocess runs, built in this process from the same environment."""
     from pipeline.studio import build_studio
     from settings import load_settings
 
     saved = dict(os.environ)
     os.environ.update(env)
     try:
-        studio = build_studio(load_settings())
+        return build_studio(load_settings())
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def published_clips(env: dict[str, str]) -> list:
+    studio = studio_for(env)
     try:
         return studio.library.feed(limit=1_000_000)
     finally:
