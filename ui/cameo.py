@@ -12,7 +12,7 @@ from identity.consent import LEVELS, SWITCHES
 from identity.enrollment import Verdict
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import friendly, require
+from ui.common import PLAYER_HEIGHT, friendly, require
 
 LEVEL_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals": "Mutuals (we follow each other)",
                 "everyone": "Everyone"}
@@ -90,9 +90,10 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
     challenge_state = gr.State(None)
     # Unmirrored: the verifier reads "left" as the person's own left in the camera's view,
     # and Gradio would need ffmpeg on the server to flip a mirrored recording.
+    # Shown with a challenge: the camera opens only when there is something to do.
     video = gr.Video(label="Your recording", sources=["webcam", "upload"] if allow_upload else ["webcam"],
                      include_audio=True, webcam_options=gr.WebcamOptions(mirror=False), elem_id="recording",
-                     visible=False)  # shown with a challenge: the camera opens only when there is something to do
+                     height=PLAYER_HEIGHT, visible=False)
     verify_btn = gr.Button("Verify and create my cameo", variant="primary", elem_id="verify-enrollment",
                            visible=False)
     verdict_md = gr.Markdown(elem_id="verdict")

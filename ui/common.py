@@ -13,6 +13,9 @@ from safety.errors import SafetyError
 
 log = logging.getLogger("cameo.ui")
 OUR_ERRORS = (IdentityError, JobError, SafetyError)
+# Players and the recorder keep to this height (px), so the challenge, a clip's provenance and the
+# buttons under it stay on the screen with them instead of below a full-width video.
+PLAYER_HEIGHT = 400
 
 
 def friendly(fn):

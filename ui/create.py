@@ -9,7 +9,7 @@ from identity.store import Account
 from pipeline.job import JobResult, parse_request
 from pipeline.studio import Studio
 from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS, Progress
-from ui.common import friendly, require
+from ui.common import PLAYER_HEIGHT, friendly, require
 
 STAGES = {"sound": "Voices and sound", "render": "Rendering", "safety": "Safety checks", "marks": "Watermarks",
           "save": "Signing and saving"}
@@ -49,7 +49,7 @@ def build(studio: Studio, account: gr.State):
         seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
     remix_of = gr.State(None)
     generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
-    result = gr.Video(label="Your clip", interactive=False, elem_id="result-video")
+    result = gr.Video(label="Your clip", interactive=False, elem_id="result-video", height=PLAYER_HEIGHT)
     provenance = gr.Markdown(elem_id="provenance")
     clip_state = gr.State(None)
     publish_btn = gr.Button("Publish", elem_id="publish-btn")

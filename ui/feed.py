@@ -8,7 +8,7 @@ import gradio as gr
 from identity.clips import Clip
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import friendly, require
+from ui.common import PLAYER_HEIGHT, friendly, require
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
 
@@ -54,7 +54,7 @@ def build_feed(studio: Studio, account: gr.State, create_inputs):
         pick = gr.Dropdown(label="Clip", choices=[], allow_custom_value=True, elem_id="feed-pick")
         refresh_btn = gr.Button("Refresh", elem_id="feed-refresh")
         remix_btn = gr.Button("Remix in Create", elem_id="remix-btn")
-    player = gr.Video(label="Clip", interactive=False, elem_id="feed-video")
+    player = gr.Video(label="Clip", interactive=False, elem_id="feed-video", height=PLAYER_HEIGHT)
     remix_md = gr.Markdown(elem_id="remix-status")
     prompt, cameos, duration, aspect, remix_of = create_inputs
 
@@ -80,7 +80,7 @@ def build_appearances(studio: Studio, account: gr.State):
         pick = gr.Dropdown(label="Clip", choices=[], allow_custom_value=True, elem_id="appearance-pick")
         delete_btn = gr.Button("Delete this clip", variant="stop", elem_id="appearance-delete")
         refresh_btn = gr.Button("Refresh", elem_id="appearances-refresh")
-    player = gr.Video(label="Clip", interactive=False, elem_id="appearance-video")
+    player = gr.Video(label="Clip", interactive=False, elem_id="appearance-video", height=PLAYER_HEIGHT)
     gr.Markdown("### Inbox")
     inbox = gr.Dataframe(headers=["when", "kind", "notice"], label="Inbox", interactive=False, elem_id="inbox")
 
