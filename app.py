@@ -14,6 +14,7 @@ from ui import feed as feed_tab
 from ui import people as people_tab
 from ui import verify as verify_tab
 from ui.common import who
+from ui.takedown import start_sweeper
 
 GENERATION_CONCURRENCY = 1  # one generation at a time: the rest of the app stays responsive
 
@@ -62,6 +63,7 @@ def main() -> None:
     settings = load_settings()
     studio = build_studio(settings)
     demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth())
+    start_sweeper(studio.library)  # takedowns made by other processes reach Gradio's cache too
     demo.queue(default_concurrency_limit=4).launch(
         server_name=os.environ.get("CAMEO_HOST", "0.0.0.0"), server_port=int(os.environ.get("CAMEO_PORT", 7860)),
         allowed_paths=[str(settings.media_dir.resolve())],

@@ -118,3 +118,26 @@ def test_two_local_accounts_sign_in_set_a_permission_request_and_approve(studio,
     assert studio.ledger.still_holds(studio.store.account("bob"), [cameo.id]) is None
     kinds = [e.kind for e in studio.store.audit_events()]
     assert kinds[-3:] == ["permission_change", "request", "approve"]
+
+
+def test_the_challenge_countdown_runs_down_and_says_when_it_expired():
+    from ui.cameo import countdown
+
+    ch = issue_challenge("alice", ttl_s=300)
+    assert countdown(ch, now=ch.issued_at + 61) == "Time left for this challenge: **3:59**"
+    assert "expired" in countdown(ch, now=ch.issued_at + 301)
+    assert countdown(None) == ""
+
+
+def test_cached_copies_of_a_taken_down_clip_are_swept_from_gradios_cache(studio, tmp_path):
+    from ui.takedown import sweep_cached_clips
+
+    cache = tmp_path / "gradio-cache"
+    (cache / "a1").mkdir(parents=True)
+    (cache / "b2").mkdir()
+    gone = cache / "a1" / "0123456789abcdef.mp4"
+    gone.write_bytes(b"x")  # no such clip: unknown to the studio (or removed)
+    other = cache / "b2" / "recording.mp4"
+    other.write_bytes(b"y")  # not a clip file: left alone
+    assert sweep_cached_clips(studio.library, cache) == [gone]
+    assert not gone.exists() and other.exists()

@@ -17,7 +17,7 @@ in her inbox; she revokes her cameo; bob's next generation with her is refused,
 the clip is gone from the feed, and Verify reports the downloaded file as taken
 down. carol holds a printed photo up to the camera and is refused.
 
-Screenshots of each screen go to docs/screenshots/ (or to $CAMEO_E2E_SCREENSHOTS).
+Screenshots of each screen go to $CAMEO_E2E_SCREENSHOTS (docs/screenshots/ for the README), else a temp folder.
 Only Debian's Chromium is used (never `playwright install`); the test is skipped
 where /usr/bin/chromium is absent (test.sh installs it).
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import tempfile
 import socket
 import subprocess
 import sys
@@ -164,7 +165,8 @@ def write_camera(folder: Path, clip: FakeClip) -> None:
 
 
 def screenshots_dir() -> Path:
-    out = Path(os.environ.get("CAMEO_E2E_SCREENSHOTS") or ROOT / "docs" / "screenshots")
+    # The README's images: refresh them with CAMEO_E2E_SCREENSHOTS=docs/screenshots bash test.sh -k e2e.
+    out = Path(os.environ.get("CAMEO_E2E_SCREENSHOTS") or Path(tempfile.gettempdir()) / "cameo-e2e-screenshots")
     out.mkdir(parents=True, exist_ok=True)
     return out
 
@@ -375,6 +377,8 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
         expect(provenance).to_contain_text("made by preview")
         expect(provenance).to_contain_text("2.0 s")
         expect(bob.el("result-video").locator("video")).to_have_attribute("src", re.compile(clip_id))
+        served_url = bob.el("result-video").locator("video").get_attribute("src")
+        assert bob.page.request.get(served_url).status == 200
         bob.shot("06-create-result-provenance", "#provenance")
         bob.el("publish-btn").click()
         expect(bob.el("published")).to_contain_text("Published: it is in the feed now.")
@@ -427,10 +431,12 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
         bob.shot("10-generation-refused")
         bob.dismiss_toasts()
 
-        # The published clip is gone from the feed.
+        # The published clip is gone from the feed, and Gradio no longer serves its cached copy.
         bob.tab("Feed")
         bob.el("feed-refresh").click()
         expect(bob.el("feed")).not_to_contain_text(clip_id)
+        gone = bob.page.request.get(served_url)
+        assert gone.status in (403, 404) and b"ftyp" not in gone.body()[:64], gone.status
 
         # And Verify says the file bob kept was taken down.
         bob.tab("Verify")

@@ -7,6 +7,7 @@ from identity.accounts import delete_account, hugging_face_account, log_in, set_
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require, who
+from ui.takedown import sweep_cached_clips
 
 
 def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
@@ -48,6 +49,7 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         if not confirmed:
             raise gr.Error("Tick the box to confirm that you want everything deleted.")
         delete_account(store, acc)
+        sweep_cached_clips(studio.library)
         return None, "Your account and everything in it were deleted.", False
 
     up.click(do_sign_up, [handle, password, birth], [account, status, password], api_name="sign_up")

@@ -1,6 +1,7 @@
 """My cameo: enroll by webcam against a challenge, then manage who may use it, or revoke it."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import cv2
@@ -13,6 +14,7 @@ from identity.enrollment import Verdict
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.takedown import sweep_cached_clips
 
 LEVEL_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals": "Mutuals (we follow each other)",
                 "everyone": "Everyone"}
@@ -32,8 +34,8 @@ def challenge_markdown(ch: Challenge) -> str:
         f"{ch.spoken_digits}</div>\n\n"
         f"<div id='challenge-turns' style='font-size:1.6em'>Head turns: <b>{' → '.join(ch.turns)}</b></div>\n\n"
         f"<div id='challenge-sentence'>Say: “{ch.sentence}”</div>\n\n"
-        f"Record one clip of at most 15 s, alone, facing the camera. The challenge expires in "
-        f"<span id='challenge-countdown' data-expires='{ch.expires_at}'>{minutes} minutes</span> and can be used once."
+        f"Record one clip of at most 15 s, alone, facing the camera. The challenge expires in {minutes} minutes "
+        f"and can be used once."
     )
 
 
@@ -46,6 +48,15 @@ def verdict_markdown(v: Verdict) -> str:
 
 def png_to_rgb(png: bytes) -> np.ndarray:
     return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+
+
+def countdown(ch: Challenge | None, now: float | None = None) -> str:
+    if ch is None or ch.expires_at is None:
+        return ""
+    left = int(ch.expires_at - (time.time() if now is None else now))
+    if left <= 0:
+        return "**This challenge expired.** Start a new enrollment for a fresh one."
+    return f"Time left for this challenge: **{left // 60}:{left % 60:02d}**"
 
 
 def start_enrollment(studio: Studio, account: Account | None):
@@ -87,6 +98,8 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
     gr.Markdown("Enroll your cameo: one short recording proves it is really you, and that you agree.")
     start_btn = gr.Button("Start enrollment", variant="primary", elem_id="start-enrollment")
     challenge_md = gr.Markdown(elem_id="challenge")
+    countdown_md = gr.Markdown(elem_id="challenge-countdown")
+    clock = gr.Timer(1.0, active=False)  # ticks only while a challenge is waiting for its recording
     challenge_state = gr.State(None)
     # Unmirrored: the verifier reads "left" as the person's own left in the camera's view,
     # and Gradio would need ffmpeg on the server to flip a mirrored recording.
@@ -118,7 +131,12 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
     @friendly
     def start(acc):
         md, ch = start_enrollment(studio, acc)
-        return md, ch, gr.Video(visible=True, value=None), gr.Button(visible=True)
+        return (md, ch, gr.Video(visible=True, value=None), gr.Button(visible=True), countdown(ch),
+                gr.Timer(active=True))
+
+    def tick(ch):
+        text = countdown(ch)
+        return text, gr.Timer(active=ch is not None and "expired" not in text)
 
     @friendly
     def verify(acc, video_path, ch, progress=gr.Progress()):
@@ -127,7 +145,7 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
             raise gr.Error("This challenge was issued to another account; start a new enrollment.")
         progress(0.1, desc="Checking your recording")
         md, state = verify_recording(studio, source, video_path, ch)
-        return (md, state, *my_cameo(studio, acc))
+        return (md, state, "", gr.Timer(active=False), *my_cameo(studio, acc))
 
     @friendly
     def save(acc, lvl, text, sw):
@@ -148,12 +166,16 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
         if cameo is None:
             raise gr.Error("You have no cameo to revoke.")
         studio.ledger.revoke(acc, cameo.id)
-        return ("Your cameo was revoked: its biometric data is deleted and its clips are taken down.", False,
+        sweep_cached_clips(studio.library)
+        return ("Your cameo was revoked: its biometric data is deleted and its clips are taken down.", False, "",
                 *my_cameo(studio, acc))
 
     mine = [crops, about, level, instructions, switches]
-    start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn], api_name="start_enrollment")
-    verify_btn.click(verify, [account, video, challenge_state], [verdict_md, challenge_state, *mine])
+    start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn, countdown_md, clock],
+                    api_name="start_enrollment")
+    clock.tick(tick, [challenge_state], [countdown_md, clock], show_progress="hidden")
+    verify_btn.click(verify, [account, video, challenge_state],
+                     [verdict_md, challenge_state, countdown_md, clock, *mine])
     save_btn.click(save, [account, level, instructions, switches], [saved_md], api_name="save_settings")
-    revoke_btn.click(revoke, [account, sure], [revoked_md, sure, *mine])
+    revoke_btn.click(revoke, [account, sure], [revoked_md, sure, saved_md, *mine])
     return lambda acc: my_cameo(studio, acc), mine

@@ -6,13 +6,10 @@ import logging
 
 import gradio as gr
 
-from identity.errors import IdentityError
+from identity.errors import StudioError
 from identity.store import Account
-from pipeline.job import JobError
-from safety.errors import SafetyError
 
 log = logging.getLogger("cameo.ui")
-OUR_ERRORS = (IdentityError, JobError, SafetyError)
 # Players and the recorder keep to this height (px), so the challenge, a clip's provenance and the
 # buttons under it stay on the screen with them instead of below a full-width video.
 PLAYER_HEIGHT = 400
@@ -26,7 +23,7 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except OUR_ERRORS as exc:
+        except StudioError as exc:
             raise gr.Error(exc.message) from exc
         except Exception as exc:  # noqa: BLE001 - the person gets a message, the log gets the trace
             log.exception("unexpected error in %s", fn.__name__)

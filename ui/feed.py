@@ -9,6 +9,7 @@ from identity.clips import Clip
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.takedown import sweep_cached_clips
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
 
@@ -90,6 +91,7 @@ def build_appearances(studio: Studio, account: gr.State):
         if not clip_id:
             raise gr.Error("Pick a clip first.")
         studio.library.delete(acc, clip_id)
+        sweep_cached_clips(studio.library)
         return appearances_view(studio, acc)
 
     outs = [table, pick, inbox]
