@@ -410,7 +410,7 @@ def build_tiny_pipeline(seed: int = 0) -> "WanVACEPipeline":
     transformer = WanVACETransformer3DModel(
         patch_size=(1, 2, 2), num_attention_heads=2, attention_head_dim=12, in_channels=z_dim, out_channels=z_dim,
         text_dim=text_dim, freq_dim=256, ffn_dim=32, num_layers=3, cross_attn_norm=True,
-        qk_norm="rms_norm_across_heads", rope_max_seq_len=32, vace_layers=[0, 2],
+        qk_norm="rms_norm_across_heads", rope_max_seq_len=1024, vace_layers=[0, 2],  # 1024 as the real model: any 480p size
         # control input: inactive + reactive video latents, plus the mask folded from 8x8 pixels per latent
         vace_in_channels=2 * z_dim + spatial * spatial).eval()
     scheduler = UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True,

@@ -139,9 +139,10 @@ class JobRunner:
 
     def __init__(self, store: Store, ledger: ConsentLedger, library: ClipLibrary, backend: GenerationBackend,
                  face_backend: FaceBackend, gallery: ProtectedGallery | None, signer: SigningIdentity,
-                 synth: VoiceSynth | None = None):
+                 synth: VoiceSynth | None = None, sizes: dict[str, tuple[int, int]] | None = None):
         self.store, self.ledger, self.library, self.backend = store, ledger, library, backend
         self.face_backend, self.gallery, self.signer, self.synth = face_backend, gallery, signer, synth
+        self.sizes = sizes or ASPECTS  # (width, height) per aspect ratio
 
     def cameo_ids(self, handles: tuple[str, ...]) -> dict[str, str]:
         """cameo id -> handle, for handles that have an active cameo; an unknown handle is an error."""
@@ -202,7 +203,7 @@ class JobRunner:
         watch = self._watch(requester, ids, progress)
         refs = cameo_refs(grant)
         scene = parse_scene(req.prompt)
-        width, height = ASPECTS[req.aspect]
+        width, height = self.sizes[req.aspect]
         sound = make_soundtrack(scene, refs, req.duration_s, self.backend.fps, voices=voice_references(grant),
                                 synth=self.synth, seed=req.seed, on_progress=watch)
         spoken = " ".join(line.text for line in sound.dialogue)

@@ -143,6 +143,8 @@ def test_each_aspect_gives_its_size(studio, aspect, size):
     out = studio.run(studio.store.account("bob"), parse_request("@bob in a forest", ["bob"], 2, aspect, 3))
     video = next(s for s in ffprobe(out.path)["streams"] if s["codec_type"] == "video")
     assert (video["width"], video["height"]) == size and out.clip.status == "draft"
+    codecs, duration = _codecs_and_duration(out.path)
+    assert codecs == {"h264", "aac"} and abs(duration - 2.0) < 0.1
 
 
 # consent at the other end -----------------------------------------------------------------------
@@ -238,3 +240,23 @@ def test_verify_command_follows_a_clip_through_a_remux_and_a_takedown(studio, si
     (tmp_path / "not_a_clip.mp4").write_bytes(b"hello")
     code, message = _verify_cli(tmp_path / "not_a_clip.mp4", studio.store, tmp_path, signer_dir)
     assert code == 2 and "not a readable video" in message
+
+
+def test_the_diffusion_backend_makes_a_clip_through_the_same_job(studio):
+    """The real WanVACE pipeline class, tiny and random (no download), behind the same job: sound, checks,
+    marks, signature and storage as for the preview. Small frames keep it quick on a CPU."""
+    import torch
+
+    from pipeline.diffusion import DiffusionBackend, build_tiny_pipeline
+
+    torch.set_num_threads(1)
+    studio.backend = DiffusionBackend(pipe=build_tiny_pipeline(), num_inference_steps=2)
+    studio.sizes = {"16:9": (384, 288)}  # about the smallest both marks accept
+    stages: list[str] = []
+    out = studio.run(studio.store.account("bob"), parse_request('@alice says "hello from a tiny model"', ["alice"],
+                                                                 2, "16:9", 11), on_progress=lambda p: stages.append(p.stage))
+    codecs, duration = _codecs_and_duration(out.path)
+    assert codecs == {"h264", "aac"} and abs(duration - 33 / 16) < 0.1  # 4k+1 frames at 16 fps
+    assert out.meta["backend"] == "diffusion" and out.meta["model"] == "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
+    assert "render" in stages and out.meta["fps"] == 16.0
+    assert verify_clip(out.path, None, studio.library.get)["watermark"]["clip_id"] == out.clip.id
