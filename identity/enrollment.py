@@ -464,16 +464,19 @@ class Enroller:
         return Verdict(all(c.passed for c in checks), checks, figures=figures), analysis
 
     def enroll(self, path: Path | str, challenge: Challenge, *, source: str = "webcam",
-               now: float | None = None) -> Verdict:
+               now: float | None = None, rerecord: bool = False) -> Verdict:
         """Verify, then store the cameo for the challenge's handle if and only if every check passed.
 
         The challenge is used up by the attempt, pass or fail: one recording per
         challenge, so nobody can try recording after recording against the same digits.
         """
         account = self.store.get_or_create_account(challenge.handle)
-        if self.store.active_cameo_of(account) is not None:
+        current = self.store.active_cameo_of(account)
+        if current is not None and not rerecord:
             return Verdict(False, [Check("account", False, f"@{account.handle} already has an active cameo; "
-                                         "revoke it before recording a new one")])
+                                         "re-record it, or revoke it before enrolling anew")])
+        if current is None and rerecord:
+            return Verdict(False, [Check("account", False, f"@{account.handle} has no cameo to re-record")])
         self.store.save_challenge(challenge)
         fresh = self.store.consume_challenge(challenge.id)
         verdict, analysis = self.verify(path, challenge, source=source, account=account, now=now,
@@ -499,8 +502,15 @@ class Enroller:
             },
             voice_reference_wav=voice_reference_wav(path) if self.keep_voice_reference else None,
         )
+        if current is not None:
+            same = _same_person(self.backend, current.templates, new.templates)
+            if not same.passed:
+                return Verdict(False, verdict.checks + [same], figures=verdict.figures)
         try:
-            cameo_id = self.store.add_cameo(account, challenge, new)
+            if current is not None:
+                cameo_id = self.store.replace_cameo(current.id, account, challenge, new)
+            else:
+                cameo_id = self.store.add_cameo(account, challenge, new)
         except IdentityError as exc:
             return Verdict(False, verdict.checks + [Check("store", False, exc.message)], figures=verdict.figures)
         return Verdict(True, verdict.checks, cameo_id=cameo_id, figures=verdict.figures)
@@ -537,6 +547,18 @@ class Enroller:
             if voice_sim < SAME_SPEAKER_THRESHOLD:
                 reasons.append("the voice does not match this cameo")
         return ReverifyResult(not reasons, face_sim, voice_sim, reasons)
+
+
+def _same_person(backend: FaceBackend, stored: list[FaceTemplate], new: list[FaceTemplate]) -> Check:
+    """A re-recording must show the cameo's own face: others' grants were given for that person."""
+    usable = [t for t in stored if made_by(t, backend)]
+    if not usable:
+        return Check("same_cameo", False, "your cameo was enrolled with another face model; revoke it and enroll anew")
+    best = max(compare_templates(backend, a, b) for a in usable for b in new)
+    if best < backend.match_threshold:
+        return Check("same_cameo", False, "this recording does not show the same person as your cameo; a cameo "
+                                          "can only be re-recorded by the person in it")
+    return Check("same_cameo", True)
 
 
 VOICE_REFERENCE_MAX_S = 12.0  # zero-shot cloning TTS want about 5-10 s of the speaker

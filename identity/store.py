@@ -262,6 +262,49 @@ class Store:
             raise
         return cameo_id
 
+    def replace_cameo(self, cameo_id: str, account: Account, challenge: Challenge, new: NewCameo) -> str:
+        """Re-record: the same cameo (id, settings, approvals) with new biometric data; the old is gone.
+
+        New files are staged beside the old ones, the row is updated in one transaction
+        with its audit event, then the old files are replaced and the database compacted
+        so no copy of the replaced templates or voice remains.
+        """
+        folder = self.media_dir / "cameos" / cameo_id
+        old_files = [p for p in folder.iterdir()] if folder.is_dir() else []
+        staging = folder / f"rerecord-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(parents=True)
+        try:
+            for k, png in enumerate(new.crops_png):
+                (staging / f"crop_{k}.png.enc").write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+            if new.voice_reference_wav:
+                (staging / "voice_reference.wav.enc").write_bytes(
+                    self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))
+            matrix = np.stack([np.asarray(t.vector, np.float32) for t in new.templates])
+            with self._session.begin() as s:
+                row = s.get(CameoRow, cameo_id)
+                if row is None or row.account_id != account.id:
+                    raise IdentityError("no_cameo", "this cameo was revoked; enroll anew")
+                if s.get(ChallengeRow, challenge.id) is None:
+                    raise IdentityError("unknown_challenge", "this challenge was not issued by this studio")
+                t0 = new.templates[0]
+                row.face_backend, row.face_model, row.face_dim = t0.backend, t0.model, matrix.shape[1]
+                row.face_templates = self._cipher.encrypt(matrix.tobytes(), f"{cameo_id}/face")
+                row.voice_backend, row.voice_model = new.voice.backend, new.voice.model
+                row.voice_embedding = self._cipher.encrypt(new.voice.to_bytes(), f"{cameo_id}/voice")
+                row.n_crops, row.quality, row.liveness = len(new.crops_png), json.dumps(new.quality), \
+                    json.dumps(new.liveness)
+                row.challenge_id = challenge.id
+                append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id, "rerecord": True})
+            # Committed: the old crops and voice reference go, the new ones take their names.
+            for old in old_files:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+            for fresh in staging.iterdir():
+                fresh.rename(folder / fresh.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        compact(self.engine)
+        return cameo_id
+
     def _to_record(self, row: CameoRow, handle: str) -> Cameo:
         face = np.frombuffer(self._cipher.decrypt(row.face_templates, f"{row.id}/face"), np.float32)
         face = face.reshape(-1, row.face_dim)

@@ -28,7 +28,7 @@ from identity.library import ClipLibrary
 from identity.store import Account, Store
 from pipeline.export import write_mp4
 from pipeline.scene import parse_scene
-from pipeline.sound import VoiceSynth, make_soundtrack
+from pipeline.sound import EspeakSynth, VoiceSynth, make_soundtrack
 from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoRef, GenerationBackend, Progress, \
     ProgressFn, RenderSpec, VoiceReference
 from safety.firewall import FirewallResult, check_faces
@@ -157,6 +157,17 @@ class JobRunner:
                 raise JobError("unknown_cameo", f"@{h} has no cameo (check the handle, or they revoked it)")
             out[cameo.id] = h
         return out
+
+    def voice_sample(self, requester: Account, text: str | None = None) -> tuple[np.ndarray, int]:
+        """The requester's own cameo voice saying a line: a use of the cameo like any other, under a grant."""
+        ids = self.cameo_ids((requester.handle,))
+        grant = self.ledger.authorize(requester, list(ids), "voice_sample")
+        if isinstance(grant, Refusal):
+            raise JobError("consent_refused", _refusal_text(grant, ids))
+        g = grant.cameos[0]
+        line = text or f"Hi, this is {requester.handle}. This is how my cameo sounds in Cameo Studio."
+        synth = self.synth or EspeakSynth()
+        return synth.synth(line, g.voice_pitch_hz, voice_references(grant)[g.owner_handle])
 
     def remix_request(self, clip_id: str, seed) -> JobRequest:
         """A new job from a published clip's prompt and cameos; the remixer's own permissions apply."""

@@ -81,6 +81,40 @@ def test_the_consent_recording_speech_is_kept_encrypted_when_a_cloning_tts_needs
     assert b"RIFF" not in stored[:64]  # encrypted at rest
 
 
+def test_re_recording_keeps_the_cameo_and_its_settings_and_replaces_its_biometric_data(enroller, store,
+                                                                                      good_clip):
+    from identity.consent import ConsentLedger
+
+    first = enroller.enroll(good_clip, _challenge(store=store))
+    assert first.ok, first.reasons
+    ledger = ConsentLedger(store)
+    ledger.set_permission(store.account("alice"), first.cameo_id, "mutuals")  # no birth year: a teen account
+    folder = store.media_dir / "cameos" / first.cameo_id
+    old = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = enroller.enroll(good_clip, _challenge(store=store), rerecord=True)
+    assert again.ok and again.cameo_id == first.cameo_id, again.reasons
+    assert ledger.settings_of(first.cameo_id)[0] == "mutuals"
+    new = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(new) == set(old) and all(new[n] != old[n] for n in old)  # every file rewritten, none left over
+    assert [e.details.get("rerecord") for e in store.audit_events(first.cameo_id) if e.kind == "enroll"] == [None, True]
+
+
+def test_a_cameo_is_re_recorded_only_by_the_person_in_it(backend):
+    from identity.enrollment import _same_person
+    from tests.cameo_factory import FIXTURES, PEOPLE, real_new_cameo
+
+    alice, bob = (real_new_cameo(backend, FIXTURES / PEOPLE[h][0], FIXTURES / PEOPLE[h][1]) for h in ("alice", "bob"))
+    assert _same_person(backend, alice.templates, alice.templates[::-1]).passed
+    refused = _same_person(backend, alice.templates, bob.templates)
+    assert not refused.passed and "same person" in refused.reason
+
+
+def test_re_recording_needs_a_cameo_and_enrolling_twice_is_refused(enroller, store, good_clip):
+    assert "no cameo to re-record" in _failed(enroller.enroll(good_clip, _challenge(store=store), rerecord=True))["account"]
+    assert enroller.enroll(good_clip, _challenge(store=store)).ok
+    assert "re-record it" in _failed(enroller.enroll(good_clip, _challenge(store=store)))["account"]
+
+
 def test_webm_from_a_browser_enrolls_too(enroller, store, tmp_path):
     frames, audio = compliant_recording(["RIGHT", "DOWN", "LEFT"], "80536")
     small = [cv2.resize(f, (320, 320)) for f in frames[::2]]  # libvpx here encodes slowly at full size

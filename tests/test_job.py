@@ -260,3 +260,11 @@ def test_the_diffusion_backend_makes_a_clip_through_the_same_job(studio):
     assert out.meta["backend"] == "diffusion" and out.meta["model"] == "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
     assert "render" in stages and out.meta["fps"] == 16.0
     assert verify_clip(out.path, None, studio.library.get)["watermark"]["clip_id"] == out.clip.id
+
+
+def test_the_owner_hears_their_cameo_voice_under_a_grant(studio):
+    audio, rate = studio.voice_sample(studio.store.account("alice"))
+    assert audio.size > rate and rate > 8000
+    assert studio.store.audit_events()[-1].details["purpose"] == "voice_sample"
+    with pytest.raises(JobError, match="has no cameo"):
+        studio.voice_sample(studio.store.get_or_create_account("carol", ADULT))

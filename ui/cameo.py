@@ -71,7 +71,10 @@ def verify_recording(studio: Studio, source: str, video_path: str | None, ch: Ch
     if not video_path:
         raise gr.Error("Record your clip first.")
     try:
-        verdict = studio.enroller.enroll(video_path, ch, source=source)
+        account = studio.store.account(ch.handle)
+        # With a cameo already, the recording re-records it (same person only; settings and approvals stay).
+        verdict = studio.enroller.enroll(video_path, ch, source=source,
+                                         rerecord=studio.store.active_cameo_of(account) is not None)
     finally:
         # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept.
         Path(video_path).unlink(missing_ok=True)
@@ -95,7 +98,9 @@ def my_cameo(studio: Studio, account: Account | None):
 
 def build(studio: Studio, account: gr.State, allow_upload: bool):
     source = "upload" if allow_upload else "webcam"
-    gr.Markdown("Enroll your cameo: one short recording proves it is really you, and that you agree.")
+    gr.Markdown("Enroll your cameo: one short recording proves it is really you, and that you agree. "
+                "With a cameo already, a new recording re-records it: it must be you again, and your settings and "
+                "approvals stay.")
     start_btn = gr.Button("Start enrollment", variant="primary", elem_id="start-enrollment")
     challenge_md = gr.Markdown(elem_id="challenge")
     countdown_md = gr.Markdown(elem_id="challenge-countdown")
@@ -114,6 +119,9 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
     gr.Markdown("### My cameo")
     crops = gr.Gallery(label="Your reference images", columns=3, height=220, elem_id="my-crops")
     about = gr.Markdown(elem_id="my-cameo")
+    with gr.Row():
+        sample_btn = gr.Button("Hear my cameo voice", elem_id="voice-sample-btn")
+        sample = gr.Audio(label="Voice sample", interactive=False, elem_id="voice-sample")
     level = gr.Radio([(LEVEL_LABELS[k], k) for k in LEVELS], label="Who may use my cameo", value="only_me",
                      elem_id="level")
     instructions = gr.Textbox(label="Instructions for people using my cameo (max 500 characters)", lines=2,
@@ -170,6 +178,12 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
         return ("Your cameo was revoked: its biometric data is deleted and its clips are taken down.", False, "",
                 *my_cameo(studio, acc))
 
+    @friendly
+    def hear(acc):
+        audio, rate = studio.jobs.voice_sample(require(acc))
+        return rate, audio
+
+    sample_btn.click(hear, [account], [sample])
     mine = [crops, about, level, instructions, switches]
     start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn, countdown_md, clock],
                     api_name="start_enrollment")
