@@ -70,4 +70,4 @@ def summary(report: dict) -> str:
         lines.append("This clip is in the studio's records.")
     else:
         lines.append("This studio has no record of this clip.")
-    return "\n".join(lines)
+    return "\n".join(f"- {line}" for line in lines)
