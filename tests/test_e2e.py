@@ -106,7 +106,10 @@ def studio_url(tmp_path_factory):
     env.pop("DATABASE_URL", None)
     env.update(CAMEO_DATA_DIR=str(home / "data"), CAMEO_HOST="127.0.0.1", CAMEO_PORT=str(port),
                CAMEO_GENERATION_BACKEND="preview", CAMEO_ALLOW_UPLOAD="0",
-               GRADIO_TEMP_DIR=str(home / "gradio"), GRADIO_ANALYTICS_ENABLED="False")
+               GRADIO_TEMP_DIR=str(home / "gradio"), GRADIO_ANALYTICS_ENABLED="False",
+               # No ffmpeg or ffprobe on the server's PATH (the tests have them, the studio must not need
+               # them): the webcam recording and the clips must go through with PyAV alone.
+               PATH=str(Path(sys.executable).parent))
     log_path = home / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
