@@ -9,13 +9,19 @@ the share of benign prompts refused. Broken down by split, category, language an
 - split "test": written at the same time, set aside, measured once at the end: 98.6% refused,
   3.0% falsely refused. Two bugs it showed were fixed afterwards ("KKK" read as "K"; "no gore"
   read as a request for gore), so its figure now is no longer blind;
-- split "fresh": 60 prompts written after the classifier was finished, never used to change it
-  (first measured 86.7% / 3.3%; 83.3% / 3.3% after more harmless examples were added for an
-  unrelated false refusal). This is the closest to how the policy meets prompts it has not seen.
-Results of the last run (2 shared CPU cores): overall 97.0% / 3.2%, dev 98.5% / 3.3%,
-test 100% / 3.0%, fresh 83.3% / 3.3%; French, Spanish, German 100% / 0% (39 harmful, 20 benign,
-rules only); strict mode over every prompt 98.7% / 11.5% (adult-only benign prompts counted);
-15 ms of CPU per prompt on one thread (p95 20-22 ms).
+- split "dev2": 60 prompts written after the classifier was finished (the split was called
+  "fresh"). First measured 86.7% / 3.3%, then 83.3% / 3.3%. Its misses (a man set on fire, acid
+  thrown, a gas chamber, "go pick cotton", pants pulled down) were then looked at while the rules
+  and examples were broadened by family, so it is NOT blind any more: like dev, it is seen.
+No split here is blind now. A blind set, written by someone else after the broadening, is measured
+outside this file (README, "Prompt policy").
+Results of the last run (2 shared CPU cores): overall 99.6% / 1.4% (before the broadening 97.0% /
+3.2%), dev 99.2% / 1.7%, test 100% / 1.5%, dev2 100% / 0%; French, Spanish, German 100% / 0%
+(39 harmful, 20 benign, rules only); strict mode over every prompt 100% / 11.5% (adult-only benign
+prompts counted); 13-18 ms per prompt on one thread (CPU p95 24-31 ms, the neighbours' load included).
+The three benign prompts still refused are owner free-text instructions read too broadly
+("never show me eating meat" against a salad); the one harmful prompt missed is an unboxing
+against an owner's "no ads".
 "strict_vs_normal" runs every prompt in both modes: what teen mode costs on benign prompts.
 Timings are per prompt after the model is loaded, on one CPU thread (the target is < 50 ms).
 """

@@ -181,6 +181,9 @@ def _content_stems(text: str) -> set[str]:
 # balanced accuracy 0.875 at 0.13 above the baseline, where 97% of the prompts against a target
 # and 22% of the near misses ("eating an apple" for "eating meat") are refused. Near misses are
 # the hard case on purpose; an owner's wish is better kept a little too well than not at all.
+# Re-measured after the harmless examples grew from 191 to 541 (the baseline is taken on them):
+# AUC 0.953, best balanced accuracy 0.889 now at 0.18 (89% kept, 11% of near misses refused); 0.13
+# is kept for the reason above, and still refuses 97% / 22%, as before.
 FREE_TEXT_MARGIN = 0.13
 FREE_TEXT_TEMPLATES = ("a video showing {}", "someone {}")
 FREE_TEXT_BASELINE_QUANTILE = 0.9

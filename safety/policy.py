@@ -7,7 +7,8 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
   slurs, "pipe bomb"), in English, French, Spanish and German;
 - real people (`safety.names`): a public figure or a person's full name that is not a cameo;
 - impersonation: acting as a named person or a real office holder, deepfakes, face swaps;
-- the semantic classifier (`safety.semantic`) for wording rules cannot list;
+- the semantic classifier (`safety.semantic`) for wording rules cannot list, reading the prompt less
+  what it rules out for itself ("no gore": `lexicon.without_ruled_out`);
 - each cameo owner's instructions (`safety.instructions`).
 
 Prompts in French, Spanish or German are judged mostly by the rules: the English sentence model
@@ -147,7 +148,7 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     if impersonated:
         hits.setdefault("impersonation", []).extend(impersonated)
 
-    segment_vectors = semantic.embed(semantic.segments(norm.folded))
+    segment_vectors = semantic.embed(semantic.segments(lexicon.without_ruled_out(norm.folded)))
     switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
     checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
     scores = semantic.score_vectors(segment_vectors, checked)

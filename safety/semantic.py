@@ -37,21 +37,27 @@ TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not deci
 # is the smallest (never below 0: a prompt closer to something harmless is not refused) at which
 # at most 2% of the harmless examples fire (they include the look-alikes, so 2% there is harder
 # than 2% of everyday prompts). Comments: what that run measured on the examples, LOO recall /
-# harmless examples firing (number of examples; 191 harmless ones). The rules catch most of what
+# harmless examples firing (number of examples; 541 harmless ones). The rules catch most of what
 # the classifier misses.
+# The thresholds are higher than with the first, smaller set of examples (violence 0.42, hate 0.37
+# then): each category now has 36-78 examples over many families (fire, acid, executions, animal
+# cruelty...), so its own examples sit closer together, and a new prompt from one of those families
+# finds a closer example too. Honestly measured, LOO on the examples still overstates how rarely a
+# new harmless prompt fires: a real prompt with a blade, a rope or a fire in it lands nearer the
+# harmful examples than the harmless examples do. bench/bench_policy.py measures that.
 THRESHOLDS: dict[str, tuple[float, float]] = {
-    "sexual": (0.46, 0.06),  # 0.42 / 1.0% (33): selfies and spa scenes sit close; the rules do most
-    "violence": (0.42, 0.01),  # 0.73 / 1.6% (30)
-    "self_harm": (0.40, 0.00),  # 0.67 / 1.6% (24)
-    "hate": (0.37, 0.00),  # 0.76 / 0.0% (25)
-    "extremism": (0.45, 0.00),  # 0.80 / 0.5% (20)
-    "dangerous": (0.39, 0.00),  # 0.82 / 0.5% (22)
-    "humiliation": (0.39, 0.00),  # 0.54 / 0.5% (24)
-    "impersonation": (0.37, 0.00),  # 0.58 / 0.0% (12)
-    "teen": (0.35, 0.02),  # 0.67 / 1.1% (24; the adult-only harmless examples left out)
-    "no_political": (0.47, 0.00),  # 0.83 / 0.6% (18)
-    "no_violence": (0.47, 0.00),  # 0.75 / 0.6% (20)
-    "keep_clothes": (0.50, 0.01),  # 0.80 / 1.8% (20)
+    "sexual": (0.48, 0.00),  # 0.83 / 0.7% (75): euphemisms and adult-site wording; the rules do most
+    "violence": (0.46, 0.00),  # 0.70 / 1.8% (77)
+    "self_harm": (0.47, 0.00),  # 0.77 / 1.8% (53)
+    "hate": (0.44, 0.00),  # 0.72 / 0.2% (64)
+    "extremism": (0.47, 0.00),  # 0.76 / 0.6% (54)
+    "dangerous": (0.42, 0.00),  # 0.71 / 0.6% (52)
+    "humiliation": (0.44, 0.00),  # 0.78 / 0.6% (63)
+    "impersonation": (0.46, 0.00),  # 0.78 / 0.2% (36)
+    "teen": (0.35, 0.00),  # 0.67 / 0.4% (24; the adult-only harmless examples left out)
+    "no_political": (0.47, 0.00),  # 0.72 / 0.4% (18)
+    "no_violence": (0.47, 0.00),  # 0.65 / 0.6% (20)
+    "keep_clothes": (0.50, 0.00),  # 0.70 / 1.2% (20)
 }
 # Teen accounts: every threshold and margin lowered by this much. A policy choice, not a calibrated
 # figure: bench/bench_policy.py ("strict_vs_normal") measures its cost on benign prompts.

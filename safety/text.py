@@ -111,7 +111,8 @@ FUZZY_TARGETS = (
     "disembowel", "disemboweled", "mutilated", "mutilation", "massacre", "pornography", "pornographic",
     "masturbating", "masturbate", "striptease", "explosives", "swastika", "molotov", "terrorist",
     "terrorists", "jihadist", "genocide", "torturing", "nigger", "faggot", "naked", "topless",
-    "methamphetamine", "fentanyl", "intestines", "self-harm", "overdose",
+    "methamphetamine", "fentanyl", "intestines", "self-harm", "overdose", "holocaust", "auschwitz", "lynching",
+    "waterboarding", "strangling", "strangled", "thinspiration", "swastikas", "atomwaffen", "immolation",
 )
 
 
