@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from identity.clips import Clip, new_clip_id
@@ -24,6 +23,7 @@ from identity.consent import ConsentLedger, Grant, Refusal
 from identity.errors import IdentityError, StudioError
 from identity.faces import FaceBackend
 from identity.gallery import ProtectedGallery
+from identity.imageio import decode_png
 from identity.library import ClipLibrary
 from identity.store import Account, Store
 from pipeline.export import write_mp4
@@ -97,12 +97,8 @@ def _refusal_text(refusal: Refusal, handles: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
-def _rgb(png: bytes) -> np.ndarray:
-    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-
-
 def cameo_refs(grant: Grant) -> tuple[CameoRef, ...]:
-    return tuple(CameoRef(g.cameo_id, g.owner_handle, tuple(_rgb(p) for p in g.crops_png), g.voice_pitch_hz,
+    return tuple(CameoRef(g.cameo_id, g.owner_handle, tuple(decode_png(p) for p in g.crops_png), g.voice_pitch_hz,
                           g.instructions, tuple(g.switches)) for g in grant.cameos)
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
-import numpy as np
 
 from identity.audio import read_audio
 from identity.challenge import issue_challenge
 from identity.faces import FaceBackend
-from identity.imageio import read_image
+from identity.imageio import decode_png, read_image
 from identity.store import NewCameo, Store
 from identity.voices import embed_voice, median_pitch_hz
 
@@ -47,6 +46,4 @@ def enroll_real(store: Store, backend: FaceBackend, handle: str, person: str | N
     store.save_challenge(ch)
     return store.add_cameo(account, ch, real_new_cameo(backend, FIXTURES / faces, FIXTURES / speech))
 
-
-def as_rgb(png: bytes) -> np.ndarray:
-    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+as_rgb = decode_png  # stored crops as RGB, as the job reads them

@@ -270,6 +270,14 @@ class Person:
         kept.write_bytes(self.page.request.get(player.get_attribute("src")).body())
         return kept
 
+    def verify(self, clip: Path, clear: bool = False) -> None:
+        """Upload a clip on the Verify tab (replacing the last one) and press Verify."""
+        if clear:
+            self.el("verify-file").get_by_role("button", name="Clear").click()
+        self.el("verify-file").locator("input[type=file]").set_input_files(clip)
+        expect(self.el("verify-file")).to_contain_text(clip.stem)  # Gradio splits the name and its extension
+        self.el("verify-btn").click()
+
     def verdict(self) -> str:
         self.el("verify-enrollment").click()
         verdict = self.el("verdict")
@@ -399,9 +407,7 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
 
         # Verify, before anything happens to it: signed, watermarked, known.
         bob.tab("Verify")
-        bob.el("verify-file").locator("input[type=file]").set_input_files(clip_file)
-        expect(bob.el("verify-file")).to_contain_text(clip_file.stem)  # Gradio splits the name and its extension
-        bob.el("verify-btn").click()
+        bob.verify(clip_file)
         summary = bob.el("verify-summary")
         expect(summary).to_contain_text("in the studio's records", timeout=GENERATE_S * 1000)
         expect(summary).to_contain_text("signed by this studio (trusted)")
@@ -443,10 +449,7 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
 
         # And Verify says the file bob kept was taken down.
         bob.tab("Verify")
-        bob.el("verify-file").get_by_role("button", name="Clear").click()
-        bob.el("verify-file").locator("input[type=file]").set_input_files(clip_file)
-        expect(bob.el("verify-file")).to_contain_text(clip_file.stem)  # Gradio splits the name and its extension
-        bob.el("verify-btn").click()
+        bob.verify(clip_file, clear=True)
         expect(summary).to_contain_text("TAKEN DOWN", timeout=GENERATE_S * 1000)
         expect(summary).to_contain_text(f"Invisible watermark: clip {clip_id}")
         bob.shot("11-verify-taken-down", "#verify-summary")

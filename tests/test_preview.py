@@ -9,6 +9,7 @@ import pytest
 
 from identity.errors import IdentityError
 from identity.faces import compare_templates
+from identity.imageio import read_image
 from pipeline.preview import PAINTERS, PreviewBackend, estimate_mouth
 from pipeline.types import ASPECTS, CameoRef, DialogueLine, GenerationBackend, Progress, RenderSpec
 
@@ -17,16 +18,12 @@ W, H = ASPECTS["16:9"]
 FPS = 24.0
 
 
-def _read_rgb(path: Path) -> np.ndarray:
-    return cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-
-
 @pytest.fixture(scope="module")
 def people(backend):
     """person -> (aligned 256x256 crop, dlib template of the original photo), as enrollment stores them."""
     out = {}
     for person, photo in (("angelina_jolie", "deepface_img11.jpg"), ("jennifer_aniston", "deepface_img12.jpg")):
-        rgb = _read_rgb(FACES / person / photo)
+        rgb = read_image(FACES / person / photo)
         face = max(backend.detect(rgb), key=lambda f: f.height)
         out[person] = (backend.align(rgb, face), backend.embed(rgb, face))
     return out

@@ -4,13 +4,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import cv2
 import gradio as gr
-import numpy as np
 
 from identity.challenge import Challenge
 from identity.consent import LEVELS, SWITCHES
 from identity.enrollment import Verdict
+from identity.imageio import decode_png
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, friendly, require
@@ -44,10 +43,6 @@ def verdict_markdown(v: Verdict) -> str:
         return f"### ✅ Your cameo is ready\nCameo id `{v.cameo_id}`. Only you can use it until you allow others."
     reasons = "\n".join(f"- {r}" for r in v.reasons)
     return f"### ❌ We could not verify this recording\n{reasons}\n\nStart a new enrollment and record again."
-
-
-def png_to_rgb(png: bytes) -> np.ndarray:
-    return cv2.cvtColor(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
 
 def countdown(ch: Challenge | None, now: float | None = None) -> str:
@@ -88,7 +83,7 @@ def my_cameo(studio: Studio, account: Account | None):
     cameo = studio.store.active_cameo_of(account)
     if cameo is None:
         return [], "You have no cameo yet: start an enrollment above.", "only_me", "", []
-    crops = [png_to_rgb(p) for p in studio.store.crops_png(cameo.id, cameo.n_crops)]
+    crops = [decode_png(p) for p in studio.store.crops_png(cameo.id, cameo.n_crops)]
     level, text, switches = studio.ledger.settings_of(cameo.id)
     pitch = cameo.quality.get("median_pitch_hz")
     about = (f"Cameo `{cameo.id}`, enrolled with {cameo.templates[0].backend}/{cameo.templates[0].model}. "
