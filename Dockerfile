@@ -22,6 +22,8 @@ COPY --chown=user requirements*.txt ./
 RUN pip install --no-cache-dir --user -r "$REQUIREMENTS" \
     && pip install --no-cache-dir --user --no-deps -r requirements-nodeps.txt
 COPY --chown=user . .
+# Compile librosa's numba kernels once into the image (identity/librosa_safe.py), not in the first request.
+RUN python -m identity.librosa_safe
 
 EXPOSE 7860
 CMD ["python", "app.py"]

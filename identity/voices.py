@@ -13,6 +13,7 @@ import numpy as np
 
 from identity.embedding import Embedding
 from identity.errors import IdentityError
+from identity.librosa_safe import load_librosa
 
 AUDIO_RATE = 16000
 VOICE_BACKEND = "resemblyzer"
@@ -45,6 +46,8 @@ class VoiceConsistency:
 def _encoder():
     import torch
     from resemblyzer import VoiceEncoder
+
+    load_librosa()  # Resemblyzer's mel spectrogram is librosa's: load it safely first
 
     # The encoder is a small LSTM: one thread runs it in ~0.1 s for 10 s of speech,
     # while two threads on a 2-core machine that is also decoding video take 20x longer.
@@ -148,8 +151,7 @@ def voice_similarity(a: VoiceEmbedding, b: VoiceEmbedding) -> float:
 
 def median_pitch_hz(audio: np.ndarray) -> float | None:
     """Median fundamental frequency of the voiced speech (for voicing generated dialogue)."""
-    import librosa
-
+    librosa = load_librosa()
     speech = _speech_only(audio)
     if speech.size < AUDIO_RATE:
         return None

@@ -16,6 +16,7 @@ from typing import Callable, Mapping, Protocol, Sequence
 import numpy as np
 
 from identity.errors import IdentityError
+from identity.librosa_safe import load_librosa
 from identity.voices import VoiceEmbedding
 from pipeline import espeak
 from pipeline.scene import Scene, time_dialogue
@@ -101,7 +102,7 @@ def shift_to_pitch(audio: np.ndarray, sr: int, target_hz: float, tolerance: floa
     measured = speech_pitch_hz(audio, sr)
     if measured is None or abs(measured / target_hz - 1.0) <= tolerance:
         return audio
-    import librosa
+    librosa = load_librosa()
 
     steps = 12.0 * math.log2(target_hz / measured)
     return librosa.effects.pitch_shift(audio, sr=sr, n_steps=steps).astype(np.float32)
@@ -109,7 +110,7 @@ def shift_to_pitch(audio: np.ndarray, sr: int, target_hz: float, tolerance: floa
 
 def speech_pitch_hz(audio: np.ndarray, sr: int) -> float | None:
     """Median F0 over the voiced, loud frames (YIN 60-400 Hz, as `identity.voices.median_pitch_hz`)."""
-    import librosa
+    librosa = load_librosa()
 
     if audio.size < sr // 5:
         return None
@@ -401,7 +402,7 @@ def _speak(synth: VoiceSynth, line: DialogueLine, target_hz, voices, speed: floa
     audio, sr = synth.synth(spoken_text(line.text), target_hz, reference, speed)
     audio = np.asarray(audio, np.float32).reshape(-1)
     if sr != SAMPLE_RATE:
-        import librosa
+        librosa = load_librosa()
 
         audio = librosa.resample(audio, orig_sr=sr, target_sr=SAMPLE_RATE).astype(np.float32)
     return audio
@@ -414,7 +415,7 @@ def _place(track: np.ndarray, audio: np.ndarray, start_s: float, end_s: float) -
     if slot <= 0 or audio.size == 0:
         return
     if audio.size > slot * 1.02:
-        import librosa
+        librosa = load_librosa()
 
         audio = librosa.effects.time_stretch(audio, rate=audio.size / slot).astype(np.float32)
     audio = audio[:slot]
@@ -441,7 +442,7 @@ def _similarities(tracks, lines, speakers, voices: Mapping[str, VoiceEmbedding])
         if ref is None:
             continue
         enrolled = ref.embedding
-        import librosa
+        librosa = load_librosa()
 
         speech = librosa.resample(_voiced(tracks[h], lines, h), orig_sr=SAMPLE_RATE, target_sr=AUDIO_RATE)
         try:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from identity.errors import ModelUnavailableError
+from identity.librosa_safe import load_librosa
 from pipeline.sound import EspeakSynth, VoiceSynth
 from pipeline.types import VoiceReference
 
@@ -75,9 +76,7 @@ class ChatterboxSynth:
             wav = model.generate(text, audio_prompt_path=str(ref))
         audio = wav.detach().float().cpu().numpy().reshape(-1)
         if speed != 1.0:
-            import librosa
-
-            audio = librosa.effects.time_stretch(audio, rate=speed)
+            audio = load_librosa().effects.time_stretch(audio, rate=speed)
         return audio.astype(np.float32), int(model.sr)
 
 

@@ -15,5 +15,7 @@ if [ ! -f "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ requirements-node
   # torch is pinned in requirements.txt to the CPU build; see README "GPU".
   .venv/bin/python -m pip install --quiet -r "$req"
   .venv/bin/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
+  # Compile librosa's numba kernels once, here, rather than in the first enrollment (identity/librosa_safe.py).
+  .venv/bin/python -m identity.librosa_safe
   touch "$stamp"
 fi

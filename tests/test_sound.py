@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import librosa
+from identity.librosa_safe import load_librosa
 import numpy as np
 import pytest
 
@@ -48,7 +48,7 @@ def cameo(handle: str, pitch: float | None) -> CameoRef:
 
 
 def pitch_as_enrollment_measures(audio: np.ndarray, sr: int) -> float | None:
-    return median_pitch_hz(librosa.resample(audio, orig_sr=sr, target_sr=AUDIO_RATE))
+    return median_pitch_hz(load_librosa().resample(audio, orig_sr=sr, target_sr=AUDIO_RATE))
 
 
 def test_espeak_speaks_mono_audio_at_its_rate():
