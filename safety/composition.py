@@ -274,7 +274,7 @@ PASSED_AS_REAL = (
 )
 # The end of a life announced: a goodbye note, "my last video".
 FAREWELL = (
-    any_of(r"goodbye (?:note|letter|message|video|post|text)s?", r"suicide (?:note|letter)s?", r"farewell (?:note|letter"
+    any_of(r"goodbye (?:note|letter|message|video|post|text)s?", r"goodbye,? (?:cruel )?world", r"suicide (?:note|letter)s?", r"farewell (?:note|letter"
            r"|message|video|post)s?", r"(?:last|final) (?:video|message|post|words|goodbye|livestream|stream|note)",
            r"(?:says?|saying|writes?|writing|wrote|posts?|posting) ['\"]?(?:goodbye|sorry|adios|farewell)",
            r"sorry mom", r"sorry,? mom", r"tell (?:my|her|his) (?:mom|family|parents) (?:i'?m|she'?s|he'?s) sorry",
@@ -293,7 +293,7 @@ DEATH_MEANS = (
     any_of(r"jump\w*", r"leap\w*", r"lets? go", r"ledge", r"railing", r"bridge", r"roof(?:top)?", r"roof edge",
            r"noose", r"rope", r"belt (?:to|around)", r"pills", r"overdose", r"razor", r"blade", r"wrists?", r"bathtub",
            r"train tracks", r"gun to (?:her|his|their) head", r"closet rod", r"water turning red", r"falls?",
-           r"steps? off", r"edge"),
+           r"steps? off", r"edge", r"knife", r"gun"),
     any_of(r"saute\w*", r"sauter", r"se jette", r"pont", r"toit", r"corde", r"pilules", r"cachets", r"medicaments",
            r"rasoir", r"veines", r"le vide", r"balcon"),
     any_of(r"salta\w*", r"se tira", r"se lanza", r"al vacio", r"puente", r"azotea", r"balcon", r"cuerda", r"pastillas",
@@ -419,9 +419,64 @@ REPORTING = (
 # Sexualising words in the four languages: with a child, refused whatever else the prompt says.
 SEXUALISING = (
     SEXUALISED,
+    any_of(r"strip(?:s|ped|ping)? (?:naked|nude|off|down|on camera|for|and|in front)", r"touch\w* each other",
+           r"undress\w*", r"(?:for|to) (?:adult|older) (?:men|man|viewers)"),
     any_of(r"sexy", r"sensuel\w*", r"lascive?s?", r"aguichant\w*", r"lingerie", r"sous-vetements", r"pose suggestive"),
     any_of(r"sensual\w*", r"provocativ\w*", r"lenceria", r"ropa interior", r"insinuante"),
     any_of(r"sinnlich\w*", r"verfuhrerisch\w*", r"lasziv\w*", r"reizwasche", r"dessous", r"unterwasche"),
+)
+
+
+# Attacks on accounts and computers, said as something to make or do (not to spot or avoid).
+CYBER_ATTACK = (
+    any_of(r"phishing (?:e-?mails?|pages?|sites?|kits?|templates?|texts?|sms|messages?|links?|campaigns?)"
+           r" (?:that|to|which|for) (?:\w+ ){0,6}(?:steal|harvest|capture|collect|grab|looks? like|mimic\w*|imitat\w*"
+           r"|pretend\w*|trick)", r"(?:write|writes|writing|wrote|craft\w*|draft\w*|make|makes|making|creat\w*|build\w*"
+           r"|cod(?:e|es|ing)|generat\w*|send\w*|types? out|typing out) (?:\w+ ){0,3}phishing", r"phishing (?:kit|"
+           r"template)s?", r"steal\w* (?:\w+ ){0,3}(?:logins?|passwords?|credentials|cookies|session tokens?|2fa codes?"
+           r"|one-time codes?|otps?)", r"(?:take|takes|taking|took) over (?:someone|somebody|his|her|their|an?"
+           r" \w+)(?:'s)? (?:\w+ )?accounts?", r"account takeover", r"sim[- ]?swap\w*", r"keyloggers?",
+           r"credential[- ]harvest\w*", r"(?:hide|hides|hiding|evade|evades|evading|bypass\w*|slip\w* past)"
+           r" (?:\w+ ){0,3}(?:antivirus|anti-virus|edr|windows defender|av detection)", r"bypass\w* (?:\w+ )?"
+           r"(?:two-factor|2fa|mfa)", r"clon\w* (?:\w+ )?(?:bank|login|paypal|banking) (?:site|page|website)",
+           r"(?:login|sign-in) page that (?:copies|clones|looks like|mimics)", r"ransomware", r"info-?stealers?",
+           r"remote access trojans?", r"\brats? (?:to|that) (?:spy|control|access)"),
+    any_of(r"hameconnage", r"pirat\w* (?:le|un|son|sa) (?:compte|telephone|ordinateur)",
+           r"voler (?:les |des |ses )?(?:identifiants|mots de passe|codes)", r"enregistreur de frappe"),
+    any_of(r"robar (?:las |sus )?(?:contrasenas|credenciales|claves)", r"hackear (?:la|su) cuenta",
+           r"suplantar (?:al|a un|el) banco", r"correo falso del banco"),
+    any_of(r"passworter (?:stehlen|abgreifen|klauen)", r"zugangsdaten (?:stehlen|abgreifen|klauen)",
+           r"konto (?:\w+ )?(?:hacken|ubernehmen|kapern)", r"gefalschte\w* (?:bank-?)?(?:login-?)?seite"),
+)
+# Teaching people to protect themselves from those attacks.
+DEFENSIVE = (
+    any_of(r"(?:how to|tips? (?:to|for|on)|ways to|learn to|teach\w* (?:\w+ )?(?:to|how to)) (?:\w+ ){0,2}(?:spot|"
+           r"recogni[sz]e|avoid|protect|defend|report|detect|prevent|block|stay safe)", r"(?:spot|spotting|recogni[sz]\w*|"
+           r"avoid\w*|report\w*|protect\w* (?:\w+ ){0,3}(?:from|against)) (?:\w+ ){0,3}(?:phishing|scams?|sim swaps?|"
+           r"keyloggers?|malware|ransomware|hackers?)", r"(?:security|cyber ?security|phishing) awareness",
+           r"security (?:training|tips?)", r"two-factor authentication"),
+    any_of(r"reconnaitre", r"se proteger", r"eviter les arnaques"),
+    any_of(r"reconocer", r"protegerse", r"evitar (?:estafas|fraudes)"),
+    any_of(r"erkennen", r"schutzen", r"sich schutzt"),
+)
+# Calling people to an extremist cause: a recruitment and what it recruits for.
+RECRUITING = (
+    any_of(r"recruit\w*", r"join (?:us|our|the fight|the cause|the movement|the struggle)", r"enlist\w*",
+           r"sign up (?:for|to)", r"invit\w* (?:\w+ ){0,3}to join", r"calls? (?:on )?(?:young|all) \w+ to",
+           r"urg\w* (?:young|all) \w+ to"),
+    any_of(r"recrut\w*", r"rejoindre", r"appel\w* (?:les )?jeunes"),
+    any_of(r"recluta\w*", r"unirse a", r"alista\w*"),
+    any_of(r"wirbt", r"anwerb\w*", r"rekrutier\w*", r"schliesst euch", r"anzuschliessen"),
+)
+EXTREMIST_CAUSE = (
+    any_of(r"race war", r"holy war", r"jihad\w*", r"caliphate", r"armed struggle", r"take up arms", r"uprising",
+           r"overthrow", r"white homeland", r"ethnostate", r"militias?", r"the fuhrer", r"reich", r"martyrdom",
+           r"martyrs", r"the coming war", r"resistance movement", r"day of the rope", r"(?:train|training) for "
+           r"(?:the )?(?:coming )?war", r"cell\b", r"terror\w*"),
+    any_of(r"djihad\w*", r"guerre sainte", r"guerre raciale", r"lutte armee", r"califat", r"martyrs?"),
+    any_of(r"yihad\w*", r"guerra santa", r"guerra racial", r"lucha armada", r"califato", r"martires", r"milicia"),
+    any_of(r"dschihad\w*", r"heilige\w* krieg", r"rassenkrieg\w*", r"bewaffnete\w* kampf", r"kalifat",
+           r"martyrer", r"miliz\w*", r"umsturz"),
 )
 
 
@@ -448,6 +503,8 @@ COMBINATIONS: tuple[Combination, ...] = (
                 unless_not=PASSED_AS_REAL),
     Combination("farewell with a means of death", "self_harm", (FAREWELL, DEATH_MEANS)),
     Combination("urging self-harm", "self_harm", (URGING,)),
+    Combination("cyber attack", "dangerous", (CYBER_ATTACK,), unless=DEFENSIVE),
+    Combination("recruiting for an extremist cause", "extremism", (RECRUITING, EXTREMIST_CAUSE)),
     Combination("group dehumanised", "hate", (GROUP_DEHUMANISED,), per_sentence=True),
     Combination("degraded in public or by force", "humiliation", (DEGRADING, AUDIENCE_OR_FORCE), per_sentence=True),
 )
@@ -463,6 +520,16 @@ def _matches(combination: Combination, text: str) -> list[str] | None:
             return None
         found.append(phrases[0])
     return found
+
+
+def gate_open(category: str, folded: str) -> bool:
+    """Whether the semantic classifier may refuse in this category on its own: fabricated evidence
+    only when the prompt names some wrongdoing (a dashcam clip of a mountain road is near the
+    examples of fake footage, and harmless)."""
+    return category not in SEMANTIC_GATES or bool(find(SEMANTIC_GATES[category], folded))
+
+
+SEMANTIC_GATES: dict[str, tuple[str, ...]] = {"fake_evidence": WRONGDOING}
 
 
 def combination_hits(folded: str) -> dict[str, list[str]]:

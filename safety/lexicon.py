@@ -68,7 +68,7 @@ _SEXUAL = (
            r"(?:doing|did|do) the deed", r"get(?:s|ting)? it on", r"bumping uglies", r"booty call", r"quickies?",
            r"getting frisky", r"(?:go|goes|going|went) down on (?:someone|him|her|them)",
            r"finger(?:s|ing|ed) (?:herself|himself|her|him)", r"touch\w* (?:herself|himself) (?:under|down|between)",
-           r"in the buff", r"birthday suit", r"butt[- ]naked", r"bare[- ](?:breasted|bottomed|assed)",
+           r"in the buff", r"birthday suit", r"nekk?id", r"nakey", r"nakie", r"butt[- ]naked", r"bare[- ](?:breasted|bottomed|assed)",
            r"wearing (?:absolutely )?nothing(?! but (?:a smile and )?(?:a |an |his |her )?(?:onesie|coat|jacket|"
            r"pyjamas|pajamas|costume|suit|dress))",
            r"(?:giv\w*|receiv\w*|get(?:s|ting)?|got) (?:\w+ )?oral\b(?! (?:exam|presentation|surgery|history|test|"
@@ -191,14 +191,15 @@ _VIOLENCE = (
     r"\bshoot\w* (?:\w+ ){0,4}in the (?:head|face|chest|back|neck|heart|stomach|gut|knees?)\b",
     # fr
     any_of(r"decapit\w*", r"demembr\w*", r"egorg\w*", r"eventr\w*", r"sang partout", r"bain de sang",
-           r"tortur\w*", r"massacr\w*", r"mutil\w*", r"battu a mort", r"brule vif", r"brulee? vive?",
+           r"tortur\w*", r"massacr\w*", r"mutil\w*", r"battu a mort", r"(?:frapp|battu|poignard|roue|tabass)\w* (?:\w+ ){0,5}(?:a mort|jusqu'a la mort|jusqu'a ce qu'(?:il|elle) (?:meure|ne bouge plus))", r"brule vif", r"brulee? vive?",
            r"attaque a l'acide", r"(?:jett\w*|lanc\w*|asperg\w*) (?:de l')?acide", r"arros\w* d'essence", r"immol\w*",
            r"etrangl\w*", r"lapid(?:e|es|ee|ees|er|ant|ation)", r"fusille\w*",
            r"noy\w* (?:un|une|le|la|son|sa|someone) (?:\w+ )?(?:homme|femme|"
            r"enfant|bebe|chat|chien|chaton|chiot|someone)"),
     # es
     any_of(r"descuartiz\w*", r"desmembr\w*", r"degoll\w*", r"sangre por todas partes", r"bano de sangre",
-           r"masacre", r"matanza", r"mutil\w*", r"golpeado hasta la muerte", r"ataque con acido",
+           r"masacre", r"matanza", r"mutil\w*", r"golpeado hasta la muerte", r"(?:golpe|apunal|pate|acuchill|mat)\w* (?:\w+ ){0,5}hasta "
+           r"(?:la muerte|matarl[oa]s?|que (?:muera|muere|deja de moverse))", r"ataque con acido",
            r"(?:arroj\w*|lanz\w*|tir\w*) acido", r"roci\w* (?:con|de) gasolina", r"quemad[oa] viv[oa]",
            r"(?:prende|prendio|prendiendo) fuego a (?:un|una|someone)", r"estrangul\w*", r"lapidad[oa]s?", r"lapidar",
            r"lapidacion", r"fusilad[oa]s?",
@@ -207,7 +208,9 @@ _VIOLENCE = (
     any_of(r"enthaupt\w*", r"gekopft", r"kopf ab\w*", r"zerstuckel\w*", r"uberall blut", r"blutbad", r"gemetzel",
            r"massaker", r"gefoltert", r"foltert?", r"verstummel\w*", r"totgeprugelt", r"saureangriff\w*",
            r"mit saure (?:ubergie\w*|uberschutt\w*|angegriffen|ins gesicht)", r"mit benzin ubergoss\w*",
-           r"bei lebendigem leib verbrannt", r"erwurg\w*", r"gesteinigt", r"erschossen"),
+           r"bei lebendigem leib verbrannt", r"erwurg\w*", r"gesteinigt", r"erschossen",
+           r"(?:prugel|schlag|schlug|tret|trat|stech|sticht|stach|knuppel)\w* (?:\w+ ){0,6}tot\b", r"zu tode "
+           r"(?:geprugelt|getreten|geschlagen|gefoltert|gequalt)"),
 )
 
 _SELF_HARM = (
@@ -217,7 +220,7 @@ _SELF_HARM = (
            r"hang\w* (?:himself|herself|myself|themselves)", r"self[- ]?harm\w*", r"self[- ]?injur\w*",
            r"(?:cut|cuts|cutting|slit|slits|slitting|slash\w*) (?:his|her|my|their|your) (?:own )?"
            r"(?:wrists?|arms?|veins?)",
-           r"overdos\w*", r"sewer ?slide", r"unalive\w*", r"kys", r"pro[- ]?ana", r"thinspo\w*",
+           r"overdos\w*", r"sewer ?slide", r"unaliv\w*", r"kys", r"pro[- ]?ana", r"thinspo\w*",
            r"(?:jump|jumps|jumping) (?:off|from) (?:a|the) (?:bridge|roof|building|ledge|cliff) to (?:die|end)",
            r"burn\w* (?:his|her|their|my) own (?:arm|skin|hand)",
            # methods, said plainly or around the word
@@ -371,7 +374,9 @@ _EXTREMISM = (
            r"neo-?nazi\w*", r"swastikas?", r"sieg heil", r"heil hitler", r"white power",
            r"1488", r"14 words", r"blood and soil", r"kkk", r"ku klux klan", r"isis", r"isil", r"daesh", r"daech",
            r"al[- ]?qaeda", r"al[- ]?qaida", r"islamic state", r"caliphate", r"jihad\w*", r"martyrdom video",
-           r"fourth reich", r"great replacement", r"race war", r"ss officer", r"waffen[- ]ss",
+           r"fourth reich", r"great replacement", r"race war", r"nordic resistance movement", r"azov (?:battalion|regiment)", r"wolfsangel",
+           r"take up arms (?:against|for) (?:the )?(?:government|state|infidels|unbelievers|caliphate|jihad|race|"
+           r"white)", r"streets (?:will )?run red", r"armed struggle", r"holy war against", r"ethnostate", r"ss officer", r"waffen[- ]ss",
            r"christchurch shooter", r"unabomber manifesto", r"breivik", r"mein kampf",
            r"hijackers? as (?:heroes|martyrs)",
            r"(?:terror(?:ist)?|jihadi\w*|isis|extremist|militia) (?:recruitment|propaganda)",
@@ -415,12 +420,17 @@ _EXTREMISM = (
            r"smil\w*|mock\w*)"),
     # fr
     any_of(r"etat islamique", r"propagande (?:djihadiste|jihadiste|terroriste|nazie)", r"djihad\w*",
-           r"quatrieme reich", r"salut nazi"),
+           r"quatrieme reich", r"salut nazi", r"salut hitlerien", r"lutte armee",
+           r"prendre les armes contre", r"guerre raciale", r"califat", r"generation identitaire"),
     # es
     any_of(r"estado islamico", r"propaganda (?:yihadista|terrorista|nazi)", r"yihad\w*", r"cuarto reich",
-           r"saludo nazi"),
+           r"saludo nazi", r"saludo (?:fascista|romano)", r"falang\w*", r"cara al sol", r"lucha armada",
+           r"tomar las armas contra", r"guerra racial", r"califato"),
     # de
-    any_of(r"islamischer? staat\w*", r"vierte\w* reich", r"hitlergruss", r"dschihad\w*", r"reichsflagge"),
+    any_of(r"islamischer? staat\w*", r"vierte\w* reich", r"hitlergruss", r"dschihad\w*", r"reichsflagge",
+           r"reichskriegsflagge", r"identitare\w* bewegung", r"rassenkrieg\w*", r"reichsburger\w*", r"nsdap",
+           r"nationalsozialis\w*", r"endsieg", r"fuhrer (?:befiehl|ruft)", r"bewaffnete\w* (?:kampf|umsturz|aufstand)",
+           r"zu den waffen (?:greifen|gegen)"),
 )
 
 _HOW_TO = (r"how to|how you|step[- ]by[- ]step|tutorial|recipe|instructions?|explains?|explaining|teach\w*|"

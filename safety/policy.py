@@ -48,7 +48,7 @@ CATEGORIES: dict[str, str] = {
     "teen": "romance, alcohol, gambling, drugs or horror",
     "instruction": "something a cameo's owner asked not to be shown in",
 }
-SEMANTIC_CATEGORIES = ("sexual", "violence", "self_harm", "hate", "extremism", "dangerous", "humiliation",
+SEMANTIC_CATEGORIES = ("sexual", "violence", "self_harm", "hate", "extremism", "dangerous", "humiliation", "fake_evidence",
                        "impersonation")
 MAX_PROMPT_CHARS = 4000
 
@@ -158,7 +158,7 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     scores = semantic.score_vectors(segment_vectors, checked)
     english = language(norm.folded) == "en"
     fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
-             if semantic.fires(scores, c, strict, english)}
+             if semantic.fires(scores, c, strict, english) and composition.gate_open(c, norm.folded)}
     found = set(hits) | _closest(fired - set(hits), hits, scores)
     if people:
         found.add("real_person")
