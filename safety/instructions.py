@@ -108,13 +108,13 @@ class Violation:
 
 # Switches -------------------------------------------------------------------------------------
 def switch_violated(switch: str, folded: str, scores: semantic.Scores, people: Sequence[PersonMention],
-                    strict: bool, english: bool = True) -> str | None:
+                    strict: bool) -> str | None:
     """How the prompt goes against this switch ("rule", "name", "semantic"), or None."""
     if lexicon.find(SWITCH_RULES[switch], folded):
         return "rule"
     if switch == "no_political" and any(p.kind in POLITICAL_KINDS for p in people):
         return "name"
-    if semantic.fires(scores, switch, strict, english):
+    if semantic.fires(scores, switch, strict):
         return "semantic"
     return None
 
@@ -237,13 +237,12 @@ def calibrate_free_text() -> dict:
 
 
 def check_instructions(instructions: Sequence[OwnerInstructions], folded: str, scores: semantic.Scores,
-                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool,
-                       english: bool = True) -> list[Violation]:
+                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool) -> list[Violation]:
     """Every owner instruction the prompt goes against, in the order given."""
     found = []
     for owner in instructions:
         for switch in owner.switches:
-            if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict, english)):
+            if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict)):
                 found.append(Violation(owner.handle, SWITCH_LABELS[switch], how))
         for target in negation_targets(owner.text or ""):
             if how := target_violated(target, folded, segment_vectors):

@@ -189,16 +189,9 @@ def score(text: str, categories: Sequence[str]) -> Scores:
     return score_vectors(embed(segments(text)), categories)
 
 
-# Text in another language sits far from every (English) example, harmful and harmless alike, so
-# the margin means little there: a German hiking prompt scored 0.30 for "teen". The rules carry
-# the other languages (all French, Spanish and German prompts of the evaluation set are refused or
-# allowed rightly by the rules alone); the classifier needs this much more similarity there.
-OTHER_LANGUAGE_OFFSET = 0.0
-
-
-def fires(scores: Scores, category: str, strict: bool, english: bool = True) -> bool:
+def fires(scores: Scores, category: str, strict: bool) -> bool:
     threshold, margin = THRESHOLDS[category]
-    offset = (STRICT_OFFSET if strict else 0.0) - (0.0 if english else OTHER_LANGUAGE_OFFSET)
+    offset = STRICT_OFFSET if strict else 0.0
     return scores.similarity[category] >= threshold - offset and scores.margin[category] >= margin - offset
 
 
