@@ -95,20 +95,23 @@ ROMANTIC = (
            r"unbutton\w*", r"undo\w* (?:the |her |his )?(?:top )?buttons", r"(?:take|takes|taking|took) off (?:her|his)"
            r" (?:blouse|shirt|top|dress|skirt|clothes|bra)", r"spread\w* (?:her|his) legs", r"bend\w* over",
            r"(?:on|in) (?:his|her|a man'?s|an older man'?s|the teacher'?s) lap", r"whisper\w* (?:\w+ ){0,3}in bed",
-           r"watch\w* (?:her|him|them) (?:shower|undress|change|bathe|sleep)", r"(?:shower|bath)\w* together",
+           r"watch\w* (?:her|him|them) (?:shower|undress|change|bathe|sleep)", r"(?:shower|bath)\w* together", r"provocativ\w*", r"provocant\w*",
            r"joins? (?:her|him) in the (?:shower|bath)", r"lingerie", r"underwear", r"panties", r"nighties?",
            r"negligee", r"see-?through", r"(?:bikini|swimsuit)s? (?:on (?:her|his|the) bed|posing|photo ?shoot)",
            r"posing (?:\w+ )?on (?:her|his|the) bed", r"lap ?dances?", r"older (?:man|men|guy|stranger)",
            r"sugar daddy", r"private (?:lesson|session|show)s?", r"(?:her|his) (?:thighs|body|chest|curves)",
            r"in (?:their|her|his) underwear", r"turns? (?:into|to) (?:making out|kissing)", r"lick\w* (?:her|his) lips",
            r"moan\w*", r"in the (?:shower|bath) together", r"caught (?:her|him) in the shower",
-           r"(?:sits?|sitting|sat) on (?:\w+ ){0,2}lap", r"slow dance with an? older"),
+           r"(?:sits?|sitting|sat) on (?:\S+ ){0,2}lap", r"slow dance with an? older",
+           r"hands? (?:\w+ )?(?:up|under|inside|down) (?:her|his) (?:skirt|dress|shirt|top|pants|shorts)",
+           r"close-?ups? of (?:her|his) (?:body|legs|chest|thighs|butt)"),
     # fr
     any_of(r"sexy", r"sensuel\w*", r"seduisant\w*", r"seduct\w*", r"aguich\w*", r"lasci\w*", r"embrass\w*(?! (?:sur|"
            r"le) (?:le )?(?:front|joue))", r"bisous?", r"caress\w*", r"romanti\w*", r"flirt\w*", r"drague\w*",
            r"intime\w*", r"lingerie", r"sous-vetements", r"culottes?", r"nuisettes?", r"deshabill\w*", r"dans (?:son|le)"
            r" lit", r"sous (?:sa|la) jupe", r"sur (?:ses|les) genoux", r"massage\w*", r"masse\w*", r"torride",
-           r"pose\w* (?:sexy|lascive\w*|suggestive\w*)", r"se glisse dans"),
+           r"pose\w* (?:sexy|lascive\w*|suggestive\w*)", r"se glisse dans", r"provocant\w*", r"en petite tenue",
+           r"(?:homme|monsieur) plus age"),
     # es
     any_of(r"sexy", r"sensual\w*", r"seduc\w*", r"provocativ\w*", r"insinuante", r"bes(?:a|o|os|an|ando|arla|arlo"
            r"|arse|andose)", r"acarici\w*", r"caricias?", r"romantic\w*", r"coquete\w*", r"intim\w*", r"lenceria",
@@ -119,7 +122,7 @@ ROMANTIC = (
            r"streichel\w*", r"romanti\w*", r"flirt\w*", r"intim\w*", r"dessous", r"unterwasche", r"reizwasche",
            r"zieht (?:sie|ihn|ihr|ihm) (?:\w+ ){0,3}aus", r"auszieh\w*", r"ins bett", r"in (?:ihr|sein|ihrem|seinem)"
            r" bett", r"massier\w*", r"massage\w*", r"alter(?:e|en) (?:mann|herr)", r"rakel\w*", r"rekel\w*",
-           r"auf (?:seinem|dem) schoss"),
+           r"auf (?:seinem|dem) schoss", r"aufreizend\w*"),
 )
 # Without consent: refusal, incapacity, a drugged drink, being filmed unawares.
 NON_CONSENT = (
@@ -139,7 +142,10 @@ NON_CONSENT = (
            r"unconscious", r"passed out", r"blacked out", r"knocked out", r"asleep", r"sleeping", r"while (?:she|he|they)"
            r" sleeps?", r"too drunk", r"blackout drunk", r"hidden cam\w*", r"spy ?cam\w*", r"secretly (?:film|record|"
            r"watch|photograph)\w*", r"peeping", r"peep(?:s|ed) on", r"upskirt\w*", r"can'?t (?:move|resist|say no|fight back)",
-           r"(?:she|he) is (?:crying|sobbing) and", r"despite (?:her|his|their) (?:protests?|refusal)"),
+           r"(?:she|he) is (?:crying|sobbing) and", r"despite (?:her|his|their) (?:protests?|refusal)",
+           r"(?:tells?|told|asks?|asked|begs?|begged|screams? at|yells? at|pleads? with) (?:\S+ )?to stop",
+           r"pin\w* (?:her|his|their|someone'?s) (?:wrists|arms|hands)", r"(?:until|till) (?:she|he) can barely stand",
+           r"(?:keeps?|kept) (?:\w+ ){0,2}(?:topping up|refilling|pouring)"),
     # fr
     any_of(r"repouss\w*", r"dit non", r"crie non", r"ne veut pas", r"jamais accepte", r"sans son (?:consentement|accord)",
            r"contre son gre", r"a son insu", r"sans qu'(?:elle|il) le sache", r"endormie?s?", r"dort", r"qui dort",
@@ -188,7 +194,8 @@ INTIMACY = (
     # de
     any_of(r"kusst", r"kussen", r"kuss\w*", r"fasst (?:sie|ihn|ihr|ihm) (?:\w+ )?an", r"anfass\w*", r"beruhr\w*",
            r"betatsch\w*", r"begrapsch\w*", r"streichel\w*", r"zieht (?:sie|ihn|ihr|ihm) (?:\w+ ){0,3}aus",
-           r"auszieh\w*", r"legt sich zu", r"ins bett", r"in (?:ihr|sein|ihrem|seinem) bett", r"nackt\w*", r"sex\w*"),
+           r"auszieh\w*", r"legt sich zu", r"ins bett", r"in (?:ihr|sein|ihrem|seinem) bett", r"nackt\w*", r"sex\w*",
+           r"(?:unter|in) der dusche", r"beim (?:duschen|umziehen|baden)", r"umkleide\w*"),
 )
 # Formats that make a clip read as a record of something that happened.
 EVIDENCE = (
@@ -230,7 +237,10 @@ WRONGDOING = (
            r"racist rant", r"slur", r"abus(?:e|es|ed|ing) (?:a|an|the|his|her|someone|children|kids)", r"cocaine",
            r"snort\w*", r"mugshot", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
            r"sexual(?:ly)? harass\w*", r"cheat\w*", r"lying under oath", r"rigged", r"kidnap\w*", r"running over",
-           r"ran over", r"causing an? (?:crash|accident)", r"crash(?:es|ed|ing)? into", r"flee\w*", r"fled"),
+           r"ran over", r"causing an? (?:crash|accident)", r"crash(?:es|ed|ing)? into", r"flee\w*", r"fled",
+           r"(?:asks?|asking|asked|begs?|pressur\w*) (?:a |an )?(?:minor|child|kid|teen|girl|boy|student)\w* for "
+           r"(?:pics|photos|nudes|pictures|selfies)", r"groom\w*", r"sexting", r"kick\w* (?:a |the |his |her )?"
+           r"(?:\S+ )?(?:dog|cat|puppy|kitten)", r"fired for", r"resist\w* arrest"),
     # fr
     any_of(r"vol(?:e|er|ant|ait)?", r"vole\w*", r"cambriol\w*", r"arrestation", r"arrete\w*", r"interpell\w*",
            r"menott\w*", r"fraude\w*", r"escroquer\w*", r"detourn\w*", r"avou\w*", r"aveux", r"scandale", r"delit",
@@ -246,7 +256,8 @@ WRONGDOING = (
            r"festnahme", r"festgenommen", r"verhaftet", r"verhaftung", r"handschellen", r"betrug\w*", r"unterschlag\w*",
            r"gesteht", r"gestandnis", r"skandal\w*", r"straftat", r"verbrechen", r"angriff", r"greift \w+ an",
            r"verkauft drogen", r"drogen", r"gefangnis", r"unfallflucht", r"fluchtet", r"betrunken am steuer",
-           r"anfahrt", r"fahrt \w+ an", r"bestechung\w*", r"betrugt"),
+           r"anfahrt", r"fahrt \w+ an", r"bestechung\w*", r"betrugt", r"zugibt", r"gibt zu", r"bestohlen",
+           r"gestohlen"),
 )
 # The prompt says it is fiction, and where: a film scene, a play, a series.
 FICTION = (
@@ -291,7 +302,7 @@ FAREWELL = (
 # A way to die, or the place for one.
 DEATH_MEANS = (
     any_of(r"jump\w*", r"leap\w*", r"lets? go", r"ledge", r"railing", r"bridge", r"roof(?:top)?", r"roof edge",
-           r"noose", r"rope", r"belt (?:to|around)", r"pills", r"overdose", r"razor", r"blade", r"wrists?", r"bathtub",
+           r"noose", r"rope", r"belt (?:to|around)", r"pills", r"overdose", r"razor", r"blade", r"wrists?", r"bathtub", r"tracks", r"platform edge",
            r"train tracks", r"gun to (?:her|his|their) head", r"closet rod", r"water turning red", r"falls?",
            r"steps? off", r"edge", r"knife", r"gun"),
     any_of(r"saute\w*", r"sauter", r"se jette", r"pont", r"toit", r"corde", r"pilules", r"cachets", r"medicaments",
@@ -299,7 +310,7 @@ DEATH_MEANS = (
     any_of(r"salta\w*", r"se tira", r"se lanza", r"al vacio", r"puente", r"azotea", r"balcon", r"cuerda", r"pastillas",
            r"cuchilla", r"venas"),
     any_of(r"springt", r"springen", r"sprung", r"brucke", r"dach", r"strick", r"seil", r"tabletten", r"rasierklinge",
-           r"pulsadern", r"in den tod", r"balkon"),
+           r"pulsadern", r"in den tod", r"balkon", r"\w*tabletten", r"gleise"),
 )
 # Urging someone on to hurt or kill themselves.
 URGING = (
@@ -309,14 +320,19 @@ URGING = (
            r"balcony|cliff)|end it(?: all)?|kill (?:herself|himself|themselves)|starve (?:herself|himself|themselves)|"
            r"overdose|take (?:all )?the pills|hang (?:herself|himself|themselves))", r"cut deeper",
            r"(?:he|she|you|they) should (?:just )?(?:end it|kill (?:himself|herself|yourself|themselves)|die)\b",
-           r"do it,? jump", r"jump,? (?:nobody|no one) (?:cares|will miss)"),
+           r"do it,? jump", r"jump,? (?:nobody|no one) (?:cares|will miss)", r"(?:stop|quit) eating (?:until|till|so)",
+           r"until (?:you|she|he|they|we) (?:can )?see (?:her|his|their|your) (?:bones|ribs|hip ?bones)"),
     any_of(r"encourag\w* (?:\w+ ){0,4}a (?:se scarifier|se couper|sauter|se tuer|en finir|se suicider)",
            r"(?:se scarifier|se couper|entailler) plus profond\w*", r"(?:tu devrais|il devrait|elle devrait) en finir",
+           r"encourag\w* (?:\w+ ){0,4}a (?:arreter de manger|ne plus manger|se faire vomir)",
+           r"jusqu'a ce qu'on (?:voie|voit) (?:ses|les) (?:os|cotes)",
            r"saute,? personne"),
     any_of(r"anima\w* (?:\w+ ){0,4}a (?:cortarse|saltar|matarse|quitarse la vida|acabar con todo|suicidarse)",
-           r"cortarse mas (?:hondo|profundo)", r"deberia(?:s)? (?:matarte|matarse|acabar con todo)"),
+           r"cortarse mas (?:hondo|profundo)", r"deberia(?:s)? (?:matarte|matarse|acabar con todo)",
+           r"anima\w* (?:\w+ ){0,4}a dejar de comer", r"hasta que se le vean los huesos"),
     any_of(r"ermutig\w* (?:\w+ ){0,4}(?:sich )?(?:tiefer )?(?:zu ritzen|zu springen|umzubringen)",
-           r"tiefer (?:zu )?ritzen", r"(?:du solltest|er sollte|sie sollte) (?:dich|sich) umbringen", r"spring doch"),
+           r"tiefer (?:zu )?ritzen", r"(?:du solltest|er sollte|sie sollte) (?:dich|sich) umbringen", r"spring doch",
+           r"ermutig\w* (?:\w+ ){0,4}(?:nichts mehr zu essen|mit dem essen aufzuhoren)"),
 )
 # Words for groups of people, in the four languages.
 GROUP = (
@@ -383,13 +399,19 @@ GROUP_DEHUMANISED = (
 
 # Acts that degrade a person, and what makes them public or forced.
 DEGRADING = (
-    any_of(r"dog bowl", r"on all fours", r"(?:bark|barks|barking|barked) like a dog", r"on a leash",
+    any_of(r"dog bowl", r"on all fours", r"(?:bark|barks|barking|barked) like a dog",
+           r"(?:someone|him|her|them|man|woman) (?!(?:\w+ )?(?:dogs?|pupp(?:y|ies)|pets?|cats?|horses?|pony|goats?)\b)"
+           r"(?:\w+ ){0,3}on a leash", r"leash (?:around|on) (?:his|her|their) neck",
+           r"(?:pour\w*|dump\w*|throw\w*|threw|splash\w*) (?:\w+ )?(?:beer|drinks?|paint|slop|milk) (?:on|over|at) "
+           r"(?:someone|him|her|them)", r"(?:wig|toupee) (?:\w+ )?(?:pulled|ripped|yanked|snatched) off",
+           r"(?:dress|skirt|pants|trousers) (?:\w+ )?(?:tears?|tore|torn|rips?|ripped|splits?) open",
+           r"(?:drink|drinks|drinking) from (?:the|a) toilet",
            r"(?:lick|licks|licking) the (?:floor|toilet|ground|boots|shoes)", r"(?:spat|spit|spits|spitting) (?:on|at)",
            r"(?:vomit\w*|puk\w*|throw\w* up|pee\w*|piss\w*|urinat\w*) (?:on|over|onto) (?:someone|him|her|them)",
            r"(?:pour\w*|dump\w*|throw\w*|threw) (?:\w+ )?(?:trash|garbage|rotten food|slop|eggs) (?:on|at|over)",
            r"covered in (?:garbage|trash|vomit|urine|feces|poop|slime)", r"wearing a sign",
            r"in (?:his|her|their) underwear in front of"),
-    any_of(r"gamelle", r"a quatre pattes", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
+    any_of(r"gamelle", r"a quatre pattes", r"se fait (?:arroser|insulter|huer|asperger|bousculer)", r"insult\w* par tout", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
            r"vomi\w* (?:sur|dessus)", r"(?:jett\w*|lanc\w*|vers\w*) des (?:ordures|dechets|oeufs)",
            r"en (?:slip|culotte|sous-vetements) devant"),
     any_of(r"(?:cuenco|plato|comedero) (?:del|de) perro", r"a cuatro patas", r"ladrar", r"con una correa",
@@ -421,9 +443,11 @@ SEXUALISING = (
     SEXUALISED,
     any_of(r"strip(?:s|ped|ping)? (?:naked|nude|off|down|on camera|for|and|in front)", r"touch\w* each other",
            r"undress\w*", r"(?:for|to) (?:adult|older) (?:men|man|viewers)"),
-    any_of(r"sexy", r"sensuel\w*", r"lascive?s?", r"aguichant\w*", r"lingerie", r"sous-vetements", r"pose suggestive"),
+    any_of(r"sexy", r"sensuel\w*", r"lascive?s?", r"aguichant\w*", r"lingerie", r"sous-vetements", r"pose suggestive",
+           r"provocant\w*", r"en petite tenue", r"(?:homme|monsieur) plus age"),
     any_of(r"sensual\w*", r"provocativ\w*", r"lenceria", r"ropa interior", r"insinuante"),
-    any_of(r"sinnlich\w*", r"verfuhrerisch\w*", r"lasziv\w*", r"reizwasche", r"dessous", r"unterwasche"),
+    any_of(r"sinnlich\w*", r"verfuhrerisch\w*", r"lasziv\w*", r"reizwasche", r"dessous", r"unterwasche",
+           r"aufreizend\w*"),
 )
 
 

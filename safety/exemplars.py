@@ -1374,6 +1374,13 @@ BENIGN_GROUPS["everyday"] = BENIGN_GROUPS["everyday"] + (
     "a portrait photo session in a studio with soft light",
     "cinematic lighting, shallow depth of field, 35mm film grain",
     "handheld camera, slow motion, golden hour",
+    # laughing together, pets on leads: the harmless side of the humiliation examples
+    "someone walks their dog on a leash through the park",
+    "someone trains a puppy on a lead with treats",
+    "a tug of war at a picnic, both teams fall in the grass laughing",
+    "friends laugh together after slipping on the ice",
+    "an audience laughs at a comedian's joke",
+    "someone laughs at their own clumsy dance moves",
     # French, Spanish, German
     "quelqu'un prépare une ratatouille et coupe des légumes au couteau",
     "une course-poursuite dans un film d'action, cascade, personne n'est blessé",

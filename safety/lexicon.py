@@ -120,6 +120,8 @@ _VIOLENCE = (
            r"severed (?:head|limb|arm|leg|hand|finger)s?", r"cut (?:off )?(?:his|her|their) head(?: off)?",
            r"goug\w* (?:out )?(?:his|her|their|someone's) eyes", r"eyes (?:ripped|gouged|torn) out",
            r"slit\w* (?:his|her|their|a man's|a woman's|someone's)? ?throats?", r"throat (?:slit|cut)",
+           r"(?:rip\w*|tear\w*|tore|bit\w*) (?:out )?(?:\S+ ){0,2}(?:throat|heart|eyes?|tongue|spine|jaw)(?: out)?"
+           r"(?! (?:singing|laugh\w*|cheer\w*|scream\w* (?:with|in) joy))", r"arterial (?:spray|blood|spurt)\w*",
            r"stab\w* (?:\w+ )?(?:to death|repeatedly|over and over)", r"crushed to death", r"body crushed",
            r"execution[- ]style", r"execution video", r"snuff film", r"animal cruelty",
            r"ripp\w* (?:\w+ )?(?:eyes|heart|limbs|guts) out",
@@ -233,9 +235,11 @@ _SELF_HARM = (
            r"(?:swallow\w*|take|takes|taking|took|down\w*|gulp\w*) (?:down )?(?:a |an |the )?(?:whole |entire |full )?"
            r"(?:bottle|handful|pack|packet|box|jar|fistful) of (?:\w+ )?(?:pills|painkillers|tablets|paracetamol|"
            r"tylenol|aspirin|sleeping pills|antidepressants)",
-           r"(?:carv\w*|etch\w*|scratch\w*|cut\w*) (?:\w+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|arms?|"
-           r"thighs?|wrists?|legs?|stomach|flesh)",
+           r"(?:carv\w*|etch\w*|scratch\w*|cut\w*|slic\w*) (?:\S+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|"
+           r"(?:fore)?arms?|thighs?|wrists?|legs?|stomach|flesh|chest|hands?)",
            r"(?:lie|lies|lying|lay|lays|laid) (?:down )?(?:on|across) (?:the )?(?:train |railway |subway )?tracks",
+           r"(?:step\w*|jump\w*|walk\w*|throw\w* (?:himself|herself|themselves|myself)) (?:down )?(?:onto|on to|on)"
+           r" the (?:train |railway |subway |metro )?tracks",
            r"(?:step\w*|jump\w*|throw\w* (?:himself|herself|themselves|myself)) in front of (?:a|an|the) (?:oncoming "
            r")?(?:train|bus|truck|lorry|car|subway|metro|tram)",
            r"(?:jump\w*|leap\w*|step\w*) (?:off|from) (?:a|the) (?:\w+ )?(?:bridge|roof|rooftop|building|ledge|cliff|"
@@ -265,15 +269,18 @@ _SELF_HARM = (
            r"scarifi\w*", r"se scarifi\w*", r"mettre fin a (?:ses|sa) jours?", r"automutil\w*",
            r"sac (?:en )?plastique sur (?:la|sa) tete", r"(?:veut|veux|voulait) mourir(?! de rire)",
            r"se jet\w* (?:du|d'un) (?:pont|"
-           r"toit|immeuble)"),
+           r"toit|immeuble)", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
+           r"cachets|somniferes|pilules)"),
     # es
     any_of(r"quitarse la vida", r"se quita la vida", r"(?:se corta|cortarse|cortandose) las venas", r"ahorcarse",
            r"se ahorca\w*", r"autolesi\w*", r"bolsa (?:de plastico )?en la cabeza", r"no quiere vivir",
-           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)"),
+           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)", r"(?:se toma|tomarse|se traga|tragarse) "
+           r"(?:todas|un frasco|una caja|el bote)(?: \w+){0,3} (?:pastillas|pildoras|somniferos)"),
     # de
     any_of(r"selbstmord\w*", r"suizid\w*", r"sich umbringen", r"bringt sich um", r"ritzt sich", r"ritzen",
            r"erhangt sich", r"sich erhangen", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
-           r"ihren) kopf", r"nicht mehr leben"),
+           r"ihren) kopf", r"nicht mehr leben", r"(?:schluckt|schlucken|nimmt|nehmen) (?:alle|die ganze packung|"
+           r"eine ganze packung|eine handvoll)(?: \w+){0,3} \w*(?:tabletten|pillen)"),
 )
 
 _BLACK_PERSON = (r"(?:black|african)(?: american)? (?:man|woman|men|women|person|people|player|footballer|athlete|kid|"
@@ -625,7 +632,8 @@ _HUMILIATION = (
            r"students|the whole)", r"oink\w* at (?:someone|him|her|them)",
            r"calls? (?:someone|him|her|them) (?:a )?(?:fat|fatso|fatty|lardass|pig|whale|cow|ugly|hideous)\b",
            r"against (?:his|her|their) will", r"without (?:his|her|their) consent",
-           r"(?:someone|him|her|them) (?:\w+ ){0,2}on a (?:dog )?leash",
+           r"(?:someone|him|her|them) (?!(?:\w+ )?(?:dogs?|pupp(?:y|ies)|pets?|cats?|horses?|pony|goats?)\b)(?:\w+ ){0,2}"
+           r"on a (?:dog )?leash",
            r"(?:led|walked|dragged) (?:around )?on a leash",
            r"perp walk", r"prison jumpsuit", r"mug shot", r"booking photo",
            r"(?:dragged|led|taken|hauled) away (?:\w+ )?(?:by|in) (?:the )?(?:police|cops)",

@@ -46,18 +46,18 @@ TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not deci
 # new harmless prompt fires: a real prompt with a blade, a rope or a fire in it lands nearer the
 # harmful examples than the harmless examples do. bench/bench_policy.py measures that.
 THRESHOLDS: dict[str, tuple[float, float]] = {
-    "sexual": (0.49, 0.00),  # 0.84 / 0.3% (87)
-    "violence": (0.49, 0.00),  # 0.72 / 1.8% (86)
+    "sexual": (0.49, 0.00),  # 0.83 / 0.3% (87)
+    "violence": (0.49, 0.00),  # 0.72 / 1.7% (86)
     "self_harm": (0.49, 0.00),  # 0.82 / 1.3% (62)
     "hate": (0.45, 0.00),  # 0.73 / 0.8% (73)
     "extremism": (0.49, 0.00),  # 0.78 / 0.2% (63)
     "dangerous": (0.45, 0.00),  # 0.74 / 0.6% (61)
-    "humiliation": (0.50, 0.00),  # 0.75 / 1.3% (72)
+    "humiliation": (0.50, 0.00),  # 0.74 / 1.1% (72)
     "impersonation": (0.47, 0.00),  # 0.86 / 0.3% (42)
     "fake_evidence": (0.51, 0.00),  # 0.90 / 0.0% (20)
     "teen": (0.39, 0.00),  # 0.58 / 0.3% (24; the adult-only harmless examples left out)
     "no_political": (0.40, 0.00),  # 0.72 / 0.2% (18)
-    "no_violence": (0.48, 0.00),  # 0.70 / 0.2% (20)
+    "no_violence": (0.48, 0.00),  # 0.65 / 0.2% (20)
     "keep_clothes": (0.54, 0.00),  # 0.70 / 0.3% (20)
 }
 # Teen accounts: every threshold and margin lowered by this much. A policy choice, not a calibrated

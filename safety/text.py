@@ -22,7 +22,8 @@ HANDLE_STAND_IN = "someone"
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "$": "s", "@": "a", "!": "i", "|": "l", "€": "e"})
 # Number-led words that are units or ordinals, not disguised letters: "3d", "4k", "14yo", "10th".
-_UNIT = re.compile(r"^\d+(?:d|k|s|x|th|st|nd|rd|am|pm|mm|cm|m|km|kg|lb|lbs|h|hr|hrs|min|yo|yr|yrs|fps|p|g|gb|mb)$")
+_UNIT = re.compile(r"^\d+(?:d|k|s|x|th|st|nd|rd|am|pm|mm|cm|m|km|kg|lb|lbs|h|hr|hrs|min|yo|yr|yrs|fps|p|g|gb|mb|e|er"
+                   r"|eme|ans|anos|jahre)$|^u\d{1,2}$")  # "u14": an age group
 _WORD = re.compile(r"[a-z0-9$@!|€]+")
 # Three or more single characters in a row, split by one separator each: "n.u.d.e", "s e x", "k-i-l-l".
 _SPACED = re.compile(r"(?<![\w])(?:[a-z0-9$@!](?:[.\-_* ]|$)){2,}[a-z0-9$@!](?![\w])")
