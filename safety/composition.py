@@ -41,10 +41,12 @@ YOUTH = (
            r"elementary school\w*", r"primary school\w*", r"high[ -]school(?:er|ers)?(?! reunion)", r"prom",
            r"school ?(?:girl|boy|kid)s?", r"(?:school|gym|catholic school|sailor) (?:uniform|skirt|outfit)s?",
            r"plaid (?:school )?skirts?", r"knee socks", r"pig ?tails", r"(?:with|wearing|and|her|his) braces",
-           r"baby[- ]?fac\w*", r"child[- ]?like", r"(?:looks?|looking) (?:like (?:a |an )?)?(?:child|kid|teen\w*|minor"
+           r"baby[- ]?fac\w*", r"child[- ]?like", r"braces", r"flat[- ]?chested", r"twin ?tails",
+           r"innocent (?:face|look|girl|schoolgirl)", r"i swear (?:she|he|they)'?(?:s| is| are) (?:18|19|legal|an adult)",
+           r"(?:18|19|legal)\+? i swear", r"(?:looks?|looking) (?:like (?:a |an )?)?(?:child|kid|teen\w*|minor"
            r"|little girl|little boy|1[0-7]|[1-9])\b", r"looks? (?:much )?younger", r"petite teen\w*",
            r"tiny teen\w*", r"young teen\w*", r"teen\w*", r"barely (?:legal|18|eighteen)", r"just turned (?:18|eighteen)",
-           r"fresh (?:18|eighteen)", r"(?:is|she'?s|he'?s|i'?m|age is|aged?) (?:18|eighteen|19|21)\w* (?:but|i promise)",
+           r"fresh (?:18|eighteen)", r"(?:is|she'?s|he'?s|i'?m|age is|aged?) (?:18|eighteen|19|21)\w* (?:but|i promise|i swear)",
            r"lolita", r"jailbait", r"little (?:girl|boy|sister|brother)s?", r"daddy'?s little", r"ddlg", r"age ?play",
            r"diapers?", r"pacifiers?", r"stuffed animals?", r"teddy ?bears?", r"plushies", r"kid'?s (?:room|bedroom)",
            r"child'?s (?:room|bedroom)", r"(?:pink|little) girl'?s? (?:room|bedroom)", r"nursery",
@@ -79,12 +81,22 @@ YOUTH = (
            r"zeltlager", r"(?:[5-9]|1[0-2])\. ?klasse", r"(?:funfte|sechste|siebte|achte|neunte|zehnte)n? klasse",
            r"grundschul\w*", r"gymnasiast\w*", r"pyjamaparty", r"schulhof"),
 )
-# Any word for a child, a stated age under 18 included (`lexicon.MINOR`).
-CHILD = (MINOR,)
+# Any word for a child, a stated age under 18 included (`lexicon.MINOR`), and a bare age after a
+# name or in brackets ("@maddie, 15, ...", "(both 14)").
+CHILD = (MINOR, r"(?:,|\()\s*(?:both |all |age |aged )?(?:[1-9]|1[0-7])\s*(?=,|\))")
+# Teaching children and parents to stay safe: words of abuse there are not a request for it.
+PROTECTIVE = (
+    any_of(r"(?:how to|learn\w* to|teach\w* (?:\w+ )?(?:to|how to)) (?:\w+ ){0,2}(?:recogni[sz]e|spot|prevent|report|"
+           r"avoid|resist|protect)", r"keep\w* (?:\w+ )?(?:kids|children|teens|students) safe", r"(?:online )?safety "
+           r"(?:workshop|talk|class|lesson|course|training)", r"awareness (?:workshop|talk|class|campaign|video)",
+           r"child protection"),
+    any_of(r"prevention", r"proteger les enfants", r"proteger a los ninos", r"kinderschutz", r"pravention"),
+)
 
 _KISS = (r"kiss(?:es|ed|ing)?(?! (?:on|to) (?:the|her|his|their) (?:forehead|cheek|head|hand)| goodnight| good night"
          r"| goodbye| bye| the (?:baby|trophy|ring|ground|cross|dice)| (?:her|his|their) (?:sleeping |newborn )?"
-         r"(?:baby|babies|son|daughter|child|children|kids?|newborn|puppy|dog|cat|grandchild\w*)\b)")
+         r"(?:baby|babies|son|daughter|child|children|kids?|newborn|toddler|infant|little one|twins|puppy|dog|cat"
+         r"|grand(?:child|son|daughter)\w*)\b)")
 # Sexual or romantic, short of explicit (the explicit words are `lexicon.RULES["sexual"]`).
 ROMANTIC = (
     any_of(_KISS, r"mak(?:e|es|ing) out", r"made out", r"romantic\w*", r"romance", r"flirt\w*", r"seduc\w*",
@@ -103,7 +115,11 @@ ROMANTIC = (
            r"in (?:their|her|his) underwear", r"turns? (?:into|to) (?:making out|kissing)", r"lick\w* (?:her|his) lips",
            r"moan\w*", r"in the (?:shower|bath) together", r"caught (?:her|him) in the shower",
            r"(?:sits?|sitting|sat) on (?:\S+ ){0,2}lap", r"slow dance with an? older",
-           r"hands? (?:\w+ )?(?:up|under|inside|down) (?:her|his) (?:skirt|dress|shirt|top|pants|shorts)",
+           r"strok\w* (?:her|his) (?:hair|cheek|leg|thigh|face|back|arm)",
+           r"sits? on (?:her|his|the) bed",
+           r"(?:climbs?|crawls?|slips?|sneaks?|slides?|gets?) (?:\S+ ){0,2}(?:in|into|under) (?:\S+ ){0,2}(?:bed|covers|sheets|"
+           r"sleeping bag|blankets?)", r"sneaks? into (?:the |her |his )?(?:\S+ )?(?:cabin|room|tent|dorm|bedroom) at night",
+           r"on all fours", r"(?:posing|poses|lying|lies|kneeling) (?:\S+ ){0,4}on (?:a|the|her|his) bed",
            r"close-?ups? of (?:her|his) (?:body|legs|chest|thighs|butt)"),
     # fr
     any_of(r"sexy", r"sensuel\w*", r"seduisant\w*", r"seduct\w*", r"aguich\w*", r"lasci\w*", r"embrass\w*(?! (?:sur|"
@@ -123,6 +139,27 @@ ROMANTIC = (
            r"zieht (?:sie|ihn|ihr|ihm) (?:\w+ ){0,3}aus", r"auszieh\w*", r"ins bett", r"in (?:ihr|sein|ihrem|seinem)"
            r" bett", r"massier\w*", r"massage\w*", r"alter(?:e|en) (?:mann|herr)", r"rakel\w*", r"rekel\w*",
            r"auf (?:seinem|dem) schoss", r"aufreizend\w*"),
+)
+# What a predator does, whoever the child is with: secrets, an older man, a camera on the body, a
+# hand under the clothes. Unlike a kiss or a bedtime cuddle, none of it is what a parent does.
+PREDATORY = (
+    any_of(r"our (?:little )?secret", r"(?:don'?t|do not|never) tell (?:your|anyone|mom|mum|dad|mommy|daddy)",
+           r"older (?:neighbou?r|man|men|guy|stranger|friend|cousin|uncle|boy|student)s?",
+           r"hands? (?:\w+ )?(?:up|under|inside|down|onto|between) (?:her|his) (?:skirt|dress|shirt|top|pants|shorts|"
+           r"thighs?|legs|chest|breasts?|butt|crotch|underwear|panties)",
+           r"lift\w* (?:up )?(?:her|his) (?:skirt|dress|shirt|top)", r"(?:flash\w*|show\w*) (?:her|his) (?:panties|underwear)",
+           r"(?:watch\w*|spy\w*|peek\w*|peep\w*|film\w*|record\w*) (?:\S+ ){0,5}(?:while|as) (?:she|he|they) (?:changes|"
+           r"undresses|showers|bathes|gets (?:dressed|changed))", r"through the keyhole",
+           r"zoom\w* (?:in )?on (?:her|his|the child'?s|the kid'?s) (?:body|chest|crotch|butt|legs|bottom)",
+           r"close-?ups? of (?:her|his) (?:body|legs|chest|thighs|butt|crotch)", r"for (?:an? )?(?:adult|older|grown) "
+           r"(?:men|man|viewers|strangers?)", r"(?:send|sends|sending|sent) (?:him |her )?(?:pics|photos|pictures|selfies)"
+           r" of (?:her|his)self"),
+    any_of(r"notre (?:petit )?secret", r"ne (?:le )?dis (?:rien )?a (?:personne|ta mere|tes parents)",
+           r"(?:homme|monsieur|voisin) plus age", r"(?:main|mains) (?:sous|dans) (?:sa|la) (?:jupe|culotte|robe)"),
+    any_of(r"nuestro secreto", r"no se lo (?:digas|cuentes) a (?:nadie|tu madre|tus padres)", r"hombre mayor",
+           r"(?:mano|manos) (?:bajo|debajo de|dentro de) (?:su|la) (?:falda|ropa interior|vestido)"),
+    any_of(r"unser (?:kleines )?geheimnis", r"sag es (?:niemandem|nicht deiner mutter|nicht deinen eltern)",
+           r"alter(?:e|en|er) (?:mann|herr|nachbar)", r"hand (?:unter|in) (?:ihren|ihrem|den) (?:rock|slip|hoschen)"),
 )
 # Without consent: refusal, incapacity, a drugged drink, being filmed unawares.
 NON_CONSENT = (
@@ -145,7 +182,7 @@ NON_CONSENT = (
            r"(?:she|he) is (?:crying|sobbing) and", r"despite (?:her|his|their) (?:protests?|refusal)",
            r"(?:tells?|told|asks?|asked|begs?|begged|screams? at|yells? at|pleads? with) (?:\S+ )?to stop",
            r"pin\w* (?:her|his|their|someone'?s) (?:wrists|arms|hands)", r"(?:until|till) (?:she|he) can barely stand",
-           r"(?:keeps?|kept) (?:\w+ ){0,2}(?:topping up|refilling|pouring)"),
+           r"(?:keeps?|kept) (?:\w+ ){0,2}(?:topping up|refilling|pouring)", r"but (?:he|she|someone) keeps? going"),
     # fr
     any_of(r"repouss\w*", r"dit non", r"crie non", r"ne veut pas", r"jamais accepte", r"sans son (?:consentement|accord)",
            r"contre son gre", r"a son insu", r"sans qu'(?:elle|il) le sache", r"endormie?s?", r"dort", r"qui dort",
@@ -174,7 +211,9 @@ INTIMACY = (
     any_of(_KISS, r"mak(?:e|es|ing) out", r"touch\w* (?:her|him|them|someone)", r"fondl\w*", r"grop\w*",
            r"caress\w*", r"undress\w*", r"strip(?:s|ped|ping)? (?:her|him|them|someone|naked|off)", r"(?:take|takes|taking|took|pull\w*|tear\w*|tore|rip\w*) (?:off )?"
            r"(?:her|his|their|someone'?s) (?:clothes|dress|shirt|top|skirt|pants|trousers|underwear|bra|blouse|t-shirt)",
-           r"pull\w* at (?:her|his) (?:shirt|dress|clothes|top|skirt)", r"(?:tear|tears|tore|rip|rips|ripped) (?:her|his)"
+           r"(?:tear\w*|tore|rip\w*|pull\w*|grab\w*|yank\w*|tug\w*) at (?:her|his|their) (?:clothes|dress|shirt|top|skirt|"
+           r"pants|underwear|bra|blouse|belt|zipper)", r"hands? (?:\w+ )?(?:onto|on|up|under|inside|between|down) (?:her|his)"
+           r" (?:thighs?|legs|skirt|dress|shirt|top|pants|shorts|chest|breasts?|butt|crotch)", r"(?:tear|tears|tore|rip|rips|ripped) (?:her|his)"
            r" (?:\w+ )?(?:dress|shirt|clothes|top) off", r"(?:into|to) his bed", r"(?:in|to) bed with",
            r"(?:climbs?|gets?|crawls?|slips?|sneaks?|slides?) (?:\w+ )?(?:in|into|under) (?:\w+ )?(?:bed|covers|sheets)",
            r"(?:carries|carried|carry|leads?|led|drags?|dragged) (?:her|him|them|someone) (?:\w+ ){0,2}(?:to|into) "
@@ -197,10 +236,18 @@ INTIMACY = (
            r"auszieh\w*", r"legt sich zu", r"ins bett", r"in (?:ihr|sein|ihrem|seinem) bett", r"nackt\w*", r"sex\w*",
            r"(?:unter|in) der dusche", r"beim (?:duschen|umziehen|baden)", r"umkleide\w*"),
 )
+# A parent's or a partner's tenderness: a kiss on the forehead, a goodnight; with a sleeping child
+# it is not an assault.
+AFFECTION = (
+    any_of(r"on the (?:forehead|cheek|head|nose|hand)", r"goodnight", r"good night", r"tuck\w* (?:\w+ )?in"),
+    any_of(r"sur le front", r"sur la joue", r"bonne nuit", r"borde\w*"),
+    any_of(r"en la frente", r"en la mejilla", r"buenas noches", r"arropa\w*"),
+    any_of(r"auf die (?:stirn|wange)", r"gute nacht", r"deckt \w+ zu"),
+)
 # Formats that make a clip read as a record of something that happened.
 EVIDENCE = (
     any_of(r"cctv", r"security (?:cam|camera|footage|video)\w*", r"surveillance (?:cam|camera|footage|video|tape)\w*",
-           r"body ?cam\w*", r"body-worn camera", r"door ?bell (?:cam|camera)\w*", r"ring (?:cam|camera)\w*",
+           r"body ?cam\w*", r"body-worn camera", r"nanny ?cam\w*", r"baby ?monitor footage", r"door ?bell (?:cam|camera)\w*", r"ring (?:cam|camera)\w*",
            r"dash ?cam\w*", r"leaked", r"leaks? of", r"(?:news|tv) (?:report|segment|broadcast|bulletin|footage|clip|story)s?",
            r"breaking news", r"local news", r"evening news", r"newscast", r"tmz", r"mug ?shots?", r"booking photos?",
            r"police (?:report|footage|video|photo)s?", r"screenshots?", r"screen ?caps?", r"(?:text|whatsapp|chat)"
@@ -209,7 +256,7 @@ EVIDENCE = (
            r"caught on (?:camera|tape|video)", r"timestamp\w*", r"found footage", r"court (?:footage|sketch)",
            r"viral (?:video|clip)", r"hidden (?:camera|cam) footage", r"phone footage", r"recording of"),
     # fr
-    any_of(r"videosurveillance", r"camera de (?:surveillance|securite)", r"images de (?:surveillance|securite)",
+    any_of(r"videosurveillance", r"camera de (?:surveillance|securite)", r"camera cachee", r"images de (?:surveillance|securite)",
            r"camera-?pieton", r"camera (?:de )?sonnette", r"dashcam", r"fuit(?:e|ee|ees|es)?", r"capture d'ecran",
            r"journal televise", r"reportage", r"flash info", r"photo (?:d'identite judiciaire|de police)",
            r"(?:faux|fausse)s? (?:messages|sms|conversation|capture)", r"messages (?:ou|dans lesquels)"),
@@ -238,14 +285,17 @@ WRONGDOING = (
            r"snort\w*", r"mugshot", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
            r"sexual(?:ly)? harass\w*", r"cheat\w*", r"lying under oath", r"rigged", r"kidnap\w*", r"running over",
            r"ran over", r"causing an? (?:crash|accident)", r"crash(?:es|ed|ing)? into", r"flee\w*", r"fled",
-           r"(?:asks?|asking|asked|begs?|pressur\w*) (?:a |an )?(?:minor|child|kid|teen|girl|boy|student)\w* for "
+           r"(?:slap|hit|punch|kick|shov|beat|push|shak|abus|strik)\w* (?:a |an |the |his |her |someone|toddler|child|kid"
+           r"|baby|old|elderly|patient|resident|student|employee)", r"(?:asks?|asking|asked|begs?|pressur\w*) (?:a |an )?"
+           r"(?:minor|child|kid|teen|girl|boy|student)\w* for "
            r"(?:pics|photos|nudes|pictures|selfies)", r"groom\w*", r"sexting", r"kick\w* (?:a |the |his |her )?"
            r"(?:\S+ )?(?:dog|cat|puppy|kitten)", r"fired for", r"resist\w* arrest"),
     # fr
     any_of(r"vol(?:e|er|ant|ait)?", r"vole\w*", r"cambriol\w*", r"arrestation", r"arrete\w*", r"interpell\w*",
            r"menott\w*", r"fraude\w*", r"escroquer\w*", r"detourn\w*", r"avou\w*", r"aveux", r"scandale", r"delit",
            r"crime", r"agress\w*", r"deal\w* de la drogue", r"vend\w* de la drogue", r"garde a vue", r"prison",
-           r"delit de fuite", r"ivre au volant", r"trompe\w*", r"corruption"),
+           r"delit de fuite", r"ivre au volant", r"trompe\w*", r"corruption",
+           r"pots?-de-vin", r"gifl\w*", r"frapp\w*"),
     # es
     any_of(r"roba\w*", r"robo", r"hurt\w*", r"arrest\w*", r"detenid[oa]", r"detencion", r"esposad[oa]", r"fraude",
            r"estafa\w*", r"malvers\w*", r"confies\w*", r"admite", r"escandalo", r"delito", r"crimen", r"agred\w*",
@@ -320,7 +370,8 @@ URGING = (
            r"balcony|cliff)|end it(?: all)?|kill (?:herself|himself|themselves)|starve (?:herself|himself|themselves)|"
            r"overdose|take (?:all )?the pills|hang (?:herself|himself|themselves))", r"cut deeper",
            r"(?:he|she|you|they) should (?:just )?(?:end it|kill (?:himself|herself|yourself|themselves)|die)\b",
-           r"do it,? jump", r"jump,? (?:nobody|no one) (?:cares|will miss)", r"(?:stop|quit) eating (?:until|till|so)",
+           r"do it,? jump", r"deeper,? deeper", r"(?:cheer|chant|shout)\w* (?:\w+ ){0,3}(?:as|while) (?:she|he|they) "
+           r"(?:cuts?|burns?|hurts?|starves?)", r"jump,? (?:nobody|no one) (?:cares|will miss)", r"(?:stop|quit) eating (?:until|till|so)",
            r"until (?:you|she|he|they|we) (?:can )?see (?:her|his|their|your) (?:bones|ribs|hip ?bones)"),
     any_of(r"encourag\w* (?:\w+ ){0,4}a (?:se scarifier|se couper|sauter|se tuer|en finir|se suicider)",
            r"(?:se scarifier|se couper|entailler) plus profond\w*", r"(?:tu devrais|il devrait|elle devrait) en finir",
@@ -399,7 +450,7 @@ GROUP_DEHUMANISED = (
 
 # Acts that degrade a person, and what makes them public or forced.
 DEGRADING = (
-    any_of(r"dog bowl", r"on all fours", r"(?:bark|barks|barking|barked) like a dog",
+    any_of(r"dog bowl", r"on all fours", r"(?:dog|cat) food", r"(?:bark|barks|barking|barked) like a dog",
            r"(?:someone|him|her|them|man|woman) (?!(?:\w+ )?(?:dogs?|pupp(?:y|ies)|pets?|cats?|horses?|pony|goats?)\b)"
            r"(?:\w+ ){0,3}on a leash", r"leash (?:around|on) (?:his|her|their) neck",
            r"(?:pour\w*|dump\w*|throw\w*|threw|splash\w*) (?:\w+ )?(?:beer|drinks?|paint|slop|milk) (?:on|over|at) "
@@ -411,13 +462,13 @@ DEGRADING = (
            r"(?:pour\w*|dump\w*|throw\w*|threw) (?:\w+ )?(?:trash|garbage|rotten food|slop|eggs) (?:on|at|over)",
            r"covered in (?:garbage|trash|vomit|urine|feces|poop|slime)", r"wearing a sign",
            r"in (?:his|her|their) underwear in front of"),
-    any_of(r"gamelle", r"a quatre pattes", r"se fait (?:arroser|insulter|huer|asperger|bousculer)", r"insult\w* par tout", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
+    any_of(r"gamelle", r"a quatre pattes", r"(?:nourriture|patee|croquettes) pour (?:chien|chat)", r"se fait (?:arroser|insulter|huer|asperger|bousculer)", r"insult\w* par tout", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
            r"vomi\w* (?:sur|dessus)", r"(?:jett\w*|lanc\w*|vers\w*) des (?:ordures|dechets|oeufs)",
            r"en (?:slip|culotte|sous-vetements) devant"),
-    any_of(r"(?:cuenco|plato|comedero) (?:del|de) perro", r"a cuatro patas", r"ladrar", r"con una correa",
+    any_of(r"(?:cuenco|plato|comedero) (?:del|de) perro", r"comida (?:de|para) (?:perro|gato)", r"pienso", r"a cuatro patas", r"ladrar", r"con una correa",
            r"atad[oa] con una correa", r"escupid[oa]", r"(?:le|la|lo) escupen", r"le vomita\w*", r"vomita encima",
            r"(?:tiran|echan|le tiran) basura", r"en ropa interior delante"),
-    any_of(r"hundenapf", r"auf allen vieren", r"bellen", r"an der leine", r"angespuckt", r"bespuckt",
+    any_of(r"hundenapf", r"auf allen vieren", r"hundefutter", r"katzenfutter", r"bellen", r"an der leine", r"angespuckt", r"bespuckt",
            r"spuck\w* (?:ihn|sie) an", r"kotzt (?:ihn|sie|auf)", r"erbricht sich auf", r"(?:werfen|schutten) (?:\w+ )?"
            r"(?:mull|abfall|eier)", r"in unterhose vor"),
 )
@@ -436,7 +487,7 @@ AUDIENCE_OR_FORCE = (
 # against that person: the cameo reads the news about somebody else.
 REPORTING = (
     any_of(r"news ?(?:anchor|reader|presenter)s?", r"anchor\w*", r"report(?:s|ing) (?:on|about|from)",
-           r"reads? the news", r"presents? the news", r"journalist", r"podcast\w*", r"documentary", r"history of"),
+           r"reads? the (?:\w+ )?news", r"presents? the news", r"journalist", r"podcast\w*", r"documentary", r"history of"),
 )
 # Sexualising words in the four languages: with a child, refused whatever else the prompt says.
 SEXUALISING = (
@@ -520,9 +571,12 @@ class Combination:
 
 
 COMBINATIONS: tuple[Combination, ...] = (
-    Combination("youth with sexual or romantic", "sexual_minors", (YOUTH, ROMANTIC + RULES["sexual"])),
-    Combination("child with sexualising", "sexual_minors", (CHILD, SEXUALISING + RULES["sexual"])),
-    Combination("non-consent with intimacy", "sexual", (NON_CONSENT, INTIMACY)),
+    Combination("youth with sexual or romantic", "sexual_minors", (YOUTH, ROMANTIC + PREDATORY + RULES["sexual"])),
+    Combination("child with sexualising", "sexual_minors", (CHILD, SEXUALISING + PREDATORY + RULES["sexual"]),
+                unless=PROTECTIVE,
+                unless_not=RULES["sexual"]),
+    Combination("non-consent with intimacy", "sexual", (NON_CONSENT, INTIMACY), unless=AFFECTION,
+                unless_not=RULES["sexual"] + PREDATORY),
     Combination("evidence of wrongdoing", "fake_evidence", (EVIDENCE, WRONGDOING), unless=FICTION + REPORTING,
                 unless_not=PASSED_AS_REAL),
     Combination("farewell with a means of death", "self_harm", (FAREWELL, DEATH_MEANS)),

@@ -1381,6 +1381,15 @@ BENIGN_GROUPS["everyday"] = BENIGN_GROUPS["everyday"] + (
     "friends laugh together after slipping on the ice",
     "an audience laughs at a comedian's joke",
     "someone laughs at their own clumsy dance moves",
+    # family life and small mishaps near the harmful examples of several families
+    "a father crawls on the carpet giving his kids a horsey ride, everyone giggling",
+    "a mother kisses her sleeping baby goodnight",
+    "someone spits out their coffee laughing at a funny video",
+    "someone trims their own fringe in the bathroom mirror",
+    "someone pushes a pram along a busy street",
+    "a speaker gives a talk about the gender gap in engineering",
+    "a sociology lecture about discrimination and how to fight it",
+    "a parent pushes a child on a swing",
     # French, Spanish, German
     "quelqu'un prépare une ratatouille et coupe des légumes au couteau",
     "une course-poursuite dans un film d'action, cascade, personne n'est blessé",

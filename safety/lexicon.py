@@ -238,6 +238,9 @@ _SELF_HARM = (
            r"(?:carv\w*|etch\w*|scratch\w*|cut\w*|slic\w*) (?:\S+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|"
            r"(?:fore)?arms?|thighs?|wrists?|legs?|stomach|flesh|chest|hands?)",
            r"(?:lie|lies|lying|lay|lays|laid) (?:down )?(?:on|across) (?:the )?(?:train |railway |subway )?tracks",
+           r"(?:strong enough to|that will|that can|to) (?:hold|support|take) (?:his|her|their|my|your|a person'?s|a"
+           r" body'?s|a man'?s|a woman'?s) (?:body ?)?weight", r"cut(?:s|ting)? (?:herself|himself|themselves|myself)"
+           r"(?! (?:a|an|some|off|free|loose|short|in)\b)",
            r"(?:step\w*|jump\w*|walk\w*|throw\w* (?:himself|herself|themselves|myself)) (?:down )?(?:onto|on to|on)"
            r" the (?:train |railway |subway |metro )?tracks",
            r"(?:step\w*|jump\w*|throw\w* (?:himself|herself|themselves|myself)) in front of (?:a|an|the) (?:oncoming "
@@ -416,6 +419,8 @@ _EXTREMISM = (
            r"martyrdom (?:video|message|operation|statement|tape)", r"(?:blow|blows|blowing|blew) (?:himself|herself|"
            r"themselves|myself) up", r"suicide (?:bomb\w*|attack\w*|mission)",
            r"(?:terrorist|shooter's|killer's|extremist|christchurch|unabomber|breivik|el paso|buffalo) manifesto",
+           r"manifesto (?:about|on|against) (?:\w+ ){0,3}(?:the )?(?:invaders|replacement|immigrants|jews|muslims|race)",
+           r"replac\w* the invaders", r"livestream\w* (?:his|her|their|an?|the) (?:attack|shooting|massacre|rampage)",
            r"(?:attack|bomb|burn|torch|shoot up|storm) (?:a|the) (?:mosque|synagogue|church|temple|government "
            r"buildings?|police stations?|capitol|parliament|abortion clinic)",
            r"(?:violent|armed) (?:overthrow|uprising|insurrection|revolution|jihad|struggle)",
@@ -507,7 +512,7 @@ _DANGEROUS = (
     any_of(r"bombe artisanale", r"fabriquer (?:une|des) (?:bombes?|explosifs?)", r"cocktails? molotov",
            r"fabriquer de la (?:meth\w*|drogue)"),
     # es
-    any_of(r"bomba casera", r"fabricar (?:una |bombas|explosivos)\w*", r"explosivos caseros", r"bomba molotov"),
+    any_of(r"bomba casera", r"fabricar (?:una |bombas|explosivos)\w*", r"explosivos caseros", r"bomba molotov", r"coctel(?:es)? molotov"),
     # de
     any_of(r"rohrbomben?", r"nagelbomben?", r"bomben? bau\w*", r"sprengstoff (?:herstellen|bauen|mischen)",
            r"sprengsatz\w*"),
@@ -746,12 +751,10 @@ def find(patterns: tuple[str, ...] | str, folded: str) -> list[str]:
 
 
 def rule_hits(folded: str, strict: bool) -> dict[str, list[str]]:
-    """Category -> matched phrases, for every category with at least one match."""
+    """Category -> matched phrases, for every category with at least one match. (A minor with
+    anything sexual is a rule of combination: `safety.composition`.)"""
     rules = {**RULES, **(STRICT_RULES if strict else {})}
     hits = {cat: found for cat, patterns in rules.items() if (found := find(patterns, folded))}
-    minors = find(MINOR, folded)
-    if minors and (hits.get("sexual") or find(SEXUALISED, folded)):
-        hits["sexual_minors"] = hits.get("sexual", []) + find(SEXUALISED, folded) + minors
     if find(any_of("loli", "lolicon", "shota", "shotacon", "jailbait", "cp", "pedo\\w*", "paedo\\w*"), folded):
         hits.setdefault("sexual_minors", []).append("explicit term")
     return hits
