@@ -174,7 +174,7 @@ NON_CONSENT = (
            r"forc\w* (?:her|him|them|someone|himself|herself) (?:on|onto|into|to)", r"blocks? the door",
            r"locks? the door", r"(?:slip|slips|slipped|slipping|puts?|putting|drops?|dropped|dropping|pours?|sneaks?)"
            r" (?:something|a pill|pills|a drug|drugs|powder|a roofie|a sedative|a sleeping pill) (?:in|into) "
-           r"(?:\w+ ){0,2}(?:drink|glass|wine|beer|cocktail|coffee)", r"spik\w* (?:\w+ ){0,2}(?:drink|glass)\w*",
+           r"(?:\S+ ){0,2}(?:drink|glass|wine|beer|cocktail|coffee)", r"spik\w* (?:\w+ ){0,2}(?:drink|glass)\w*",
            r"drugg(?:ed|ing|s) (?:her|him|them|someone)", r"drugged", r"roofie\w*", r"sleeping pill in",
            r"unconscious", r"passed out", r"blacked out", r"knocked out", r"asleep", r"sleeping", r"while (?:she|he|they)"
            r" sleeps?", r"too drunk", r"blackout drunk", r"hidden cam\w*", r"spy ?cam\w*", r"secretly (?:film|record|"

@@ -1390,6 +1390,19 @@ BENIGN_GROUPS["everyday"] = BENIGN_GROUPS["everyday"] + (
     "a speaker gives a talk about the gender gap in engineering",
     "a sociology lecture about discrimination and how to fight it",
     "a parent pushes a child on a swing",
+    # groups of people, spoken of with respect: a topic is not a slur
+    "someone gives a speech celebrating what immigrants brought to the city",
+    "someone interviews refugees about their first jobs in a new country",
+    "a Muslim family breaks the fast together at sunset",
+    "a rabbi lights the menorah with his grandchildren",
+    "a gay couple exchanges vows at their wedding",
+    "a wheelchair basketball game, the crowd cheering",
+    "a women's football team lifts the trophy",
+    "a documentary about the history of the civil rights movement",
+    # the news, read as news
+    "a news anchor reads the evening headlines in a studio",
+    "a reporter covers a story about a burglary in the neighbourhood",
+    "a weather presenter points at a storm on the map",
     # French, Spanish, German
     "quelqu'un prépare une ratatouille et coupe des légumes au couteau",
     "une course-poursuite dans un film d'action, cascade, personne n'est blessé",

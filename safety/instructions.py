@@ -204,7 +204,7 @@ def _target_vectors(phrase: str, lang: str = "en") -> tuple[np.ndarray, np.ndarr
 
 def target_score(target: Target, segment_vectors: np.ndarray) -> float:
     """How far above its harmless baseline the prompt's closest sentence is to the target."""
-    vectors, baselines = _target_vectors(target.phrase, language(fold(target.clause)))
+    vectors, baselines = _target_vectors(target.phrase, language(fold(target.clause), target.clause))
     return float(((segment_vectors @ vectors.T) - baselines).max())
 
 

@@ -1,9 +1,9 @@
 """Rules where rules are right: words and phrases that mean one thing whatever the sentence.
 
 Each category is a list of regular expressions over `safety.text.fold` output (lowercase ASCII,
-disguises undone), in English, French, Spanish and German. The sentence model behind
-`safety.semantic` is English-centric (all-MiniLM-L6-v2), so for the other languages these rules are
-most of what the policy knows; that is why each category carries its key terms in all four.
+disguises undone), in English, French, Spanish and German; each category carries its key terms in
+all four. Two signals that are harmful only together (a school uniform and a seductive pose) are
+rules of combination, in `safety.composition`.
 
 A rule here must be precise on its own: a word that is harmless in common phrases ("shooting a
 film", "the bomb party", "naked eye", "killer dance move") is not a rule, or is a rule only in the
@@ -238,6 +238,7 @@ _SELF_HARM = (
            r"(?:carv\w*|etch\w*|scratch\w*|cut\w*|slic\w*) (?:\S+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|"
            r"(?:fore)?arms?|thighs?|wrists?|legs?|stomach|flesh|chest|hands?)",
            r"(?:lie|lies|lying|lay|lays|laid) (?:down )?(?:on|across) (?:the )?(?:train |railway |subway )?tracks",
+           r"shoot\w* (?:himself|herself|themselves|myself|yourself)(?! (?:a|an|some|in the foot)\b)",
            r"(?:strong enough to|that will|that can|to) (?:hold|support|take) (?:his|her|their|my|your|a person'?s|a"
            r" body'?s|a man'?s|a woman'?s) (?:body ?)?weight", r"cut(?:s|ting)? (?:herself|himself|themselves|myself)"
            r"(?! (?:a|an|some|off|free|loose|short|in)\b)",
@@ -272,17 +273,19 @@ _SELF_HARM = (
            r"scarifi\w*", r"se scarifi\w*", r"mettre fin a (?:ses|sa) jours?", r"automutil\w*",
            r"sac (?:en )?plastique sur (?:la|sa) tete", r"(?:veut|veux|voulait) mourir(?! de rire)",
            r"se jet\w* (?:du|d'un) (?:pont|"
-           r"toit|immeuble)", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
+           r"toit|immeuble)", r"se tir\w* une balle", r"se (?:brule|fait sauter) la cervelle", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
            r"cachets|somniferes|pilules)"),
     # es
     any_of(r"quitarse la vida", r"se quita la vida", r"(?:se corta|cortarse|cortandose) las venas", r"ahorcarse",
            r"se ahorca\w*", r"autolesi\w*", r"bolsa (?:de plastico )?en la cabeza", r"no quiere vivir",
-           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)", r"(?:se toma|tomarse|se traga|tragarse) "
+           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)", r"(?:se pega|pegarse|se dispara|dispararse) un tiro",
+           r"se vuela la cabeza", r"(?:se toma|tomarse|se traga|tragarse) "
            r"(?:todas|un frasco|una caja|el bote)(?: \w+){0,3} (?:pastillas|pildoras|somniferos)"),
     # de
     any_of(r"selbstmord\w*", r"suizid\w*", r"sich umbringen", r"bringt sich um", r"ritzt sich", r"ritzen",
            r"erhangt sich", r"sich erhangen", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
-           r"ihren) kopf", r"nicht mehr leben", r"(?:schluckt|schlucken|nimmt|nehmen) (?:alle|die ganze packung|"
+           r"ihren) kopf", r"nicht mehr leben", r"erschiesst sich", r"sich (?:\w+ )?erschiessen",
+           r"jagt sich eine kugel", r"(?:schluckt|schlucken|nimmt|nehmen) (?:alle|die ganze packung|"
            r"eine ganze packung|eine handvoll)(?: \w+){0,3} \w*(?:tabletten|pillen)"),
 )
 

@@ -103,7 +103,7 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     if len(text) > MAX_PROMPT_CHARS:
         raise SafetyError("prompt_too_long", f"a prompt is limited to {MAX_PROMPT_CHARS} characters")
     if not text.strip():
-        return PolicyDecision(True, (), reasons.wording(language(fold_text(text))).empty, {})
+        return PolicyDecision(True, (), reasons.wording(language(fold_text(text), text)).empty, {})
     handles = _handles(cameo_handles)
     norm = normalise(text)
     hits = lexicon.rule_hits(norm.folded, strict)
@@ -135,7 +135,7 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     categories = tuple(c for c in CATEGORIES if c in found)
     report = {c: round(scores.similarity[c], 3) for c in checked}
     report.update({c: 1.0 for c in hits})
-    lang = language(norm.folded)
+    lang = language(norm.folded, text)
     if not categories:
         return PolicyDecision(True, (), reasons.wording(lang).allowed, report)
     return PolicyDecision(False, categories, reasons.refusal(categories, people, impersonated, violations, lang),

