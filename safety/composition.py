@@ -48,7 +48,8 @@ YOUTH = (
            r"tiny teen\w*", r"young teen\w*", r"teen\w*", r"barely (?:legal|18|eighteen)", r"just turned (?:18|eighteen)",
            r"fresh (?:18|eighteen)", r"(?:is|she'?s|he'?s|i'?m|age is|aged?) (?:18|eighteen|19|21)\w* (?:but|i promise|i swear)",
            r"lolita", r"jailbait", r"little (?:girl|boy|sister|brother)s?", r"daddy'?s little", r"ddlg", r"age ?play",
-           r"diapers?", r"pacifiers?", r"stuffed animals?", r"teddy ?bears?", r"plushies", r"kid'?s (?:room|bedroom)",
+           r"diapers?", r"pacifiers?", r"kindergart\w*", r"roleplay\w* as (?:a |an )?(?:child|kid|little girl|little boy"
+           r"|schoolgirl|kindergart\w*|teen\w*|minor|toddler|baby)", r"daddy'?s lap", r"stuffed animals?", r"teddy ?bears?", r"plushies", r"kid'?s (?:room|bedroom)",
            r"child'?s (?:room|bedroom)", r"(?:pink|little) girl'?s? (?:room|bedroom)", r"nursery",
            r"youth (?:coach|pastor|leader|group|team|league|camp|club|minister|soccer|football|hockey|swim\w*|"
            r"basketball)\w*", r"junior (?:team|league|squad)", r"little league", r"under-?1[0-7]s?", r"u1[0-7]",
@@ -63,7 +64,7 @@ YOUTH = (
            r"(?:a peine|tout juste) majeure?s?", r"chambre d'enfant", r"peluches?", r"nounours",
            r"beau-pere", r"belle-fille", r"beau-fils", r"demi-(?:frere|soeur)s?", r"baby-?sitt\w*",
            r"colonie(?: de vacances)?", r"entraineur (?:des jeunes|de l'equipe (?:junior|des jeunes))",
-           r"en (?:6e|5e|4e|3e|sixieme|cinquieme|quatrieme|troisieme)", r"(?:ecole )?primaire", r"cour de recre\w*",
+           r"en (?:6e|5e|4e|3e|sixieme|cinquieme|quatrieme|troisieme|cp|ce1|ce2|cm1|cm2)", r"(?:ecole )?primaire", r"cour de recre\w*",
            r"son (?:eleve|professeur|prof)", r"sa (?:jeune )?eleve", r"fillette"),
     # es
     any_of(r"colegial(?:a|as|es)?", r"uniforme (?:escolar|de colegi\w*)", r"coletas", r"frenillos", r"brackets",
@@ -78,7 +79,7 @@ YOUTH = (
            r"teenager\w*", r"teenie\w*", r"kindlich\w*", r"babygesicht", r"gerade (?:erst )?(?:18|volljahrig)",
            r"kinderzimmer", r"kuscheltier\w*", r"teddy\w*", r"stief(?:vater|mutter|tochter|sohn|bruder|schwester)\w*",
            r"babysitter\w*", r"jugendtrainer\w*", r"jugendmannschaft\w*", r"jugendleiter\w*", r"ferienlager",
-           r"zeltlager", r"(?:[5-9]|1[0-2])\. ?klasse", r"(?:funfte|sechste|siebte|achte|neunte|zehnte)n? klasse",
+           r"zeltlager", r"(?:[5-9]|1[0-2])\. ?klasse", r"(?:funft|sechst|siebt|acht|neunt)klassler\w*", r"(?:funfte|sechste|siebte|achte|neunte|zehnte)n? klasse",
            r"grundschul\w*", r"gymnasiast\w*", r"pyjamaparty", r"schulhof"),
 )
 # Any word for a child, a stated age under 18 included (`lexicon.MINOR`), and a bare age after a
@@ -153,13 +154,16 @@ PREDATORY = (
            r"zoom\w* (?:in )?on (?:her|his|the child'?s|the kid'?s) (?:body|chest|crotch|butt|legs|bottom)",
            r"close-?ups? of (?:her|his) (?:body|legs|chest|thighs|butt|crotch)", r"for (?:an? )?(?:adult|older|grown) "
            r"(?:men|man|viewers|strangers?)", r"(?:send|sends|sending|sent) (?:him |her )?(?:pics|photos|pictures|selfies)"
-           r" of (?:her|his)self"),
+           r" of (?:her|his)self", r"touch\w* (?:her|his) (?:legs?|thighs?|chest|body|butt|bottom|knee)"),
     any_of(r"notre (?:petit )?secret", r"ne (?:le )?dis (?:rien )?a (?:personne|ta mere|tes parents)",
-           r"(?:homme|monsieur|voisin) plus age", r"(?:main|mains) (?:sous|dans) (?:sa|la) (?:jupe|culotte|robe)"),
+           r"(?:homme|monsieur|voisin) plus age", r"(?:main|mains) (?:sous|dans) (?:sa|la) (?:jupe|culotte|robe)",
+           r"pour un (?:monsieur|homme|inconnu|adulte)", r"qui la filme"),
     any_of(r"nuestro secreto", r"no se lo (?:digas|cuentes) a (?:nadie|tu madre|tus padres)", r"hombre mayor",
-           r"(?:mano|manos) (?:bajo|debajo de|dentro de) (?:su|la) (?:falda|ropa interior|vestido)"),
+           r"(?:mano|manos) (?:bajo|debajo de|dentro de) (?:su|la) (?:falda|ropa interior|vestido)",
+           r"para (?:un hombre|los hombres|adultos|los seguidores adultos|seguidores adultos)", r"tanga", r"perreo"),
     any_of(r"unser (?:kleines )?geheimnis", r"sag es (?:niemandem|nicht deiner mutter|nicht deinen eltern)",
-           r"alter(?:e|en|er) (?:mann|herr|nachbar)", r"hand (?:unter|in) (?:ihren|ihrem|den) (?:rock|slip|hoschen)"),
+           r"alter(?:e|en|er) (?:mann|herr|nachbar)", r"hand (?:unter|in) (?:ihren|ihrem|den) (?:rock|slip|hoschen)",
+           r"fur einen (?:fremden|alteren)? ?mann"),
 )
 # Without consent: refusal, incapacity, a drugged drink, being filmed unawares.
 NON_CONSENT = (
@@ -182,7 +186,9 @@ NON_CONSENT = (
            r"(?:she|he) is (?:crying|sobbing) and", r"despite (?:her|his|their) (?:protests?|refusal)",
            r"(?:tells?|told|asks?|asked|begs?|begged|screams? at|yells? at|pleads? with) (?:\S+ )?to stop",
            r"pin\w* (?:her|his|their|someone'?s) (?:wrists|arms|hands)", r"(?:until|till) (?:she|he) can barely stand",
-           r"(?:keeps?|kept) (?:\w+ ){0,2}(?:topping up|refilling|pouring)", r"but (?:he|she|someone) keeps? going"),
+           r"(?:keeps?|kept) (?:\w+ ){0,2}(?:topping up|refilling|pouring)", r"but (?:he|she|someone) keeps? going",
+           r"barely (?:conscious|awake|able to stand|standing|moving)", r"hand over (?:her|his|their) mouth",
+           r"corners? (?:her|him|them|someone)", r"gag(?:s|ged|ging)? (?:her|him|them|someone)"),
     # fr
     any_of(r"repouss\w*", r"dit non", r"crie non", r"ne veut pas", r"jamais accepte", r"sans son (?:consentement|accord)",
            r"contre son gre", r"a son insu", r"sans qu'(?:elle|il) le sache", r"endormie?s?", r"dort", r"qui dort",
@@ -219,10 +225,11 @@ INTIMACY = (
            r"(?:carries|carried|carry|leads?|led|drags?|dragged) (?:her|him|them|someone) (?:\w+ ){0,2}(?:to|into) "
            r"(?:his|her|their|the) (?:bed|bedroom)", r"takes? (?:her|him) (?:home )?to (?:bed|his bed)",
            r"naked", r"nude", r"sex\w*", r"lies? down (?:next to|with|beside) (?:her|him)", r"gets? on top of",
-           r"climbs? on top", r"(?:her|his) body", r"intimate\w*", r"showering", r"changing (?:room|clothes)",
+           r"climbs? on top", r"(?:her|his) body", r"intimate\w*", r"showering", r"unbuckl\w*", r"unzip\w*",
+           r"lift\w* (?:up )?(?:her|his) (?:skirt|dress|shirt|top|nightgown)", r"carr(?:y|ies|ied) (?:her|him) upstairs", r"changing (?:room|clothes)",
            r"in the (?:shower|changing room|locker room)"),
     # fr
-    any_of(r"embrass\w*(?! (?:sur|le) (?:le )?(?:front|joue))", r"touch\w*", r"caress\w*", r"tripot\w*",
+    any_of(r"embrass\w*(?! (?:sur|le) (?:le )?(?:front|joue))", r"touch\w*", r"caress\w*", r"tripot\w*", r"couette",
            r"deshabill\w*", r"dans (?:son|le|sa) lit", r"(?:enleve|retire|arrache) (?:sa|ses|son) (?:robe|vetements|"
            r"chemise|haut|jupe|culotte|t-shirt)", r"nue?s?", r"sexe", r"sexuel\w*", r"se glisse dans",
            r"couche avec", r"s'allonge (?:contre|avec|a cote)", r"fait l'amour", r"sous la douche"),
@@ -254,7 +261,8 @@ EVIDENCE = (
            r" (?:messages?|logs?|thread|conversation)", r"(?:texts|dms|emails) (?:where|in which|showing)",
            r"(?:whatsapp|imessage|sms|instagram|messenger) (?:chat|conversation|dms?)", r"confession (?:video|tape)",
            r"caught on (?:camera|tape|video)", r"timestamp\w*", r"found footage", r"court (?:footage|sketch)",
-           r"viral (?:video|clip)", r"hidden (?:camera|cam) footage", r"phone footage", r"recording of"),
+           r"viral (?:video|clip)", r"hidden (?:camera|cam) footage", r"phone footage", r"recording of", r"tabloid\w*",
+           r"paparazzi", r"email (?:chain|thread)s?"),
     # fr
     any_of(r"videosurveillance", r"camera de (?:surveillance|securite)", r"camera cachee", r"images de (?:surveillance|securite)",
            r"camera-?pieton", r"camera (?:de )?sonnette", r"dashcam", r"fuit(?:e|ee|ees|es)?", r"capture d'ecran",
@@ -282,7 +290,7 @@ WRONGDOING = (
            r"drug deal\w*", r"vandali[sz]\w*", r"murder\w*", r"kill(?:s|ed|ing)? (?:a|an|the|his|her|someone)",
            r"crimes?", r"criminal", r"scandal\w*", r"busted", r"caught (?:stealing|cheating|red-handed|with)",
            r"racist rant", r"slur", r"abus(?:e|es|ed|ing) (?:a|an|the|his|her|someone|children|kids)", r"cocaine",
-           r"snort\w*", r"mugshot", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
+           r"snort\w*", r"mugshot", r"falsif\w*", r"caught with", r"(?:with|on) cocaine", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
            r"sexual(?:ly)? harass\w*", r"cheat\w*", r"lying under oath", r"rigged", r"kidnap\w*", r"running over",
            r"ran over", r"causing an? (?:crash|accident)", r"crash(?:es|ed|ing)? into", r"flee\w*", r"fled",
            r"(?:slap|hit|punch|kick|shov|beat|push|shak|abus|strik)\w* (?:a |an |the |his |her |someone|toddler|child|kid"
@@ -305,7 +313,7 @@ WRONGDOING = (
     any_of(r"ladendiebstahl", r"diebstahl", r"stiehlt", r"stahl", r"klau\w*", r"einbruch\w*", r"bricht ein",
            r"festnahme", r"festgenommen", r"verhaftet", r"verhaftung", r"handschellen", r"betrug\w*", r"unterschlag\w*",
            r"gesteht", r"gestandnis", r"skandal\w*", r"straftat", r"verbrechen", r"angriff", r"greift \w+ an",
-           r"verkauft drogen", r"drogen", r"gefangnis", r"unfallflucht", r"fluchtet", r"betrunken am steuer",
+           r"verkauft drogen", r"drogen", r"kinderporno\w*", r"gefangnis", r"unfallflucht", r"fluchtet", r"betrunken am steuer",
            r"anfahrt", r"fahrt \w+ an", r"bestechung\w*", r"betrugt", r"zugibt", r"gibt zu", r"bestohlen",
            r"gestohlen"),
 )
@@ -341,26 +349,28 @@ FAREWELL = (
            r"sorry mom", r"sorry,? mom", r"tell (?:my|her|his) (?:mom|family|parents) (?:i'?m|she'?s|he'?s) sorry",
            r"(?:nobody|no one) (?:will|would) (?:miss|notice|care)", r"(?:won'?t|will not) be (?:here|around) "
            r"(?:tomorrow|anymore|much longer)", r"this is (?:my|the) end", r"(?:when|once) (?:she'?s|he'?s|i'?m) gone",
-           r"(?:gives?|giving|gave) away (?:all )?(?:her|his|their) (?:things|belongings|stuff)"),
-    any_of(r"lettre d'adieu", r"mot d'adieu", r"message d'adieu", r"dit adieu", r"fait ses adieux", r"derniere video",
+           r"(?:gives?|giving|gave) away (?:all )?(?:her|his|their) (?:things|belongings|stuff)",
+           r"(?:saying|says|said) goodbye to (?:each|every|all)"),
+    any_of(r"lettre d'adieu", r"adieu (?:tout le monde|a tous|a toutes)", r"mot d'adieu", r"message d'adieu", r"dit adieu", r"fait ses adieux", r"derniere video",
            r"dernier message", r"personne ne (?:me|le|la) regrettera"),
     any_of(r"nota de despedida", r"carta de despedida", r"adios a todos", r"se despide de (?:todos|su familia|"
            r"sus padres)", r"ultimo (?:video|mensaje)", r"nadie (?:me|lo|la) echara de menos"),
-    any_of(r"abschiedsbrief\w*", r"abschiedsnachricht\w*", r"abschiedsvideo\w*", r"verabschiedet sich von (?:allen|der"
+    any_of(r"abschiedsbrief\w*", r"tschuss fur immer", r"fur immer (?:tschuss|weg|gehen)", r"letztes foto", r"abschiedsnachricht\w*", r"abschiedsvideo\w*", r"verabschiedet sich von (?:allen|der"
            r" welt|seiner familie|ihrer familie|seinen eltern|ihren eltern)", r"letztes video", r"lebt wohl"),
 )
 # A way to die, or the place for one.
 DEATH_MEANS = (
     any_of(r"jump\w*", r"leap\w*", r"lets? go", r"ledge", r"railing", r"bridge", r"roof(?:top)?", r"roof edge",
            r"noose", r"rope", r"belt (?:to|around)", r"pills", r"overdose", r"razor", r"blade", r"wrists?", r"bathtub", r"tracks", r"platform edge",
-           r"train tracks", r"gun to (?:her|his|their) head", r"closet rod", r"water turning red", r"falls?",
+           r"train tracks", r"gun to (?:her|his|their) head", r"drown\w*",
+           r"(?:walks?|wades?|swims?) (?:out )?into the (?:sea|ocean|river|lake|waves|water)", r"rocks in (?:her|his|their) pockets", r"closet rod", r"water turning red", r"falls?",
            r"steps? off", r"edge", r"knife", r"gun"),
-    any_of(r"saute\w*", r"sauter", r"se jette", r"pont", r"toit", r"corde", r"pilules", r"cachets", r"medicaments",
+    any_of(r"saute\w*", r"sauter", r"se jette", r"sous le (?:metro|train)", r"pont", r"toit", r"corde", r"pilules", r"cachets", r"medicaments",
            r"rasoir", r"veines", r"le vide", r"balcon"),
     any_of(r"salta\w*", r"se tira", r"se lanza", r"al vacio", r"puente", r"azotea", r"balcon", r"cuerda", r"pastillas",
            r"cuchilla", r"venas"),
     any_of(r"springt", r"springen", r"sprung", r"brucke", r"dach", r"strick", r"seil", r"tabletten", r"rasierklinge",
-           r"pulsadern", r"in den tod", r"balkon", r"\w*tabletten", r"gleise"),
+           r"pulsadern", r"in den tod", r"balkon", r"\w*tabletten", r"gleise", r"\w*brucke"),
 )
 # Urging someone on to hurt or kill themselves.
 URGING = (
@@ -370,7 +380,9 @@ URGING = (
            r"balcony|cliff)|end it(?: all)?|kill (?:herself|himself|themselves)|starve (?:herself|himself|themselves)|"
            r"overdose|take (?:all )?the pills|hang (?:herself|himself|themselves))", r"cut deeper",
            r"(?:he|she|you|they) should (?:just )?(?:end it|kill (?:himself|herself|yourself|themselves)|die)\b",
-           r"do it,? jump", r"deeper,? deeper", r"(?:cheer|chant|shout)\w* (?:\w+ ){0,3}(?:as|while) (?:she|he|they) "
+           r"do it,? jump", r"deeper,? deeper", r"(?:you are|you'?re|he is|he'?s|she is|she'?s) a burden",
+           r"(?:better off|happier) (?:without (?:you|him|her)|if (?:you|he|she) (?:disappeared|died|were dead|was dead|were gone"
+           r"|was gone))", r"hands? (?:him|her|them) a (?:rope|noose|razor|blade|gun|belt)", r"(?:cheer|chant|shout)\w* (?:\w+ ){0,3}(?:as|while) (?:she|he|they) "
            r"(?:cuts?|burns?|hurts?|starves?)", r"jump,? (?:nobody|no one) (?:cares|will miss)", r"(?:stop|quit) eating (?:until|till|so)",
            r"until (?:you|she|he|they|we) (?:can )?see (?:her|his|their|your) (?:bones|ribs|hip ?bones)"),
     any_of(r"encourag\w* (?:\w+ ){0,4}a (?:se scarifier|se couper|sauter|se tuer|en finir|se suicider)",
@@ -380,7 +392,8 @@ URGING = (
            r"saute,? personne"),
     any_of(r"anima\w* (?:\w+ ){0,4}a (?:cortarse|saltar|matarse|quitarse la vida|acabar con todo|suicidarse)",
            r"cortarse mas (?:hondo|profundo)", r"deberia(?:s)? (?:matarte|matarse|acabar con todo)",
-           r"anima\w* (?:\w+ ){0,4}a dejar de comer", r"hasta que se le vean los huesos"),
+           r"anima\w* (?:\w+ ){0,4}a dejar de comer", r"que se (?:corte|mate|tire) (?:mas|del|de la)",
+           r"se corte mas (?:hondo|profundo)", r"hasta que se le vean los huesos"),
     any_of(r"ermutig\w* (?:\w+ ){0,4}(?:sich )?(?:tiefer )?(?:zu ritzen|zu springen|umzubringen)",
            r"tiefer (?:zu )?ritzen", r"(?:du solltest|er sollte|sie sollte) (?:dich|sich) umbringen", r"spring doch",
            r"ermutig\w* (?:\w+ ){0,4}(?:nichts mehr zu essen|mit dem essen aufzuhoren)"),
@@ -456,20 +469,22 @@ DEGRADING = (
            r"(?:pour\w*|dump\w*|throw\w*|threw|splash\w*) (?:\w+ )?(?:beer|drinks?|paint|slop|milk) (?:on|over|at) "
            r"(?:someone|him|her|them)", r"(?:wig|toupee) (?:\w+ )?(?:pulled|ripped|yanked|snatched) off",
            r"(?:dress|skirt|pants|trousers) (?:\w+ )?(?:tears?|tore|torn|rips?|ripped|splits?) open",
-           r"(?:drink|drinks|drinking) from (?:the|a) toilet",
+           r"(?:drink|drinks|drinking) from (?:the|a) toilet", r"(?:cut|cuts|cutting|chop\w*|shav\w*) off (?:her|his|their)"
+           r" (?:hair|braids)", r"tied to a (?:chair|pole|tree|lamppost)", r"(?:kiss|lick)\w* (?:\S+ )?(?:feet|shoes|boots)",
            r"(?:lick|licks|licking) the (?:floor|toilet|ground|boots|shoes)", r"(?:spat|spit|spits|spitting) (?:on|at)",
            r"(?:vomit\w*|puk\w*|throw\w* up|pee\w*|piss\w*|urinat\w*) (?:on|over|onto) (?:someone|him|her|them)",
            r"(?:pour\w*|dump\w*|throw\w*|threw) (?:\w+ )?(?:trash|garbage|rotten food|slop|eggs) (?:on|at|over)",
            r"covered in (?:garbage|trash|vomit|urine|feces|poop|slime)", r"wearing a sign",
            r"in (?:his|her|their) underwear in front of"),
-    any_of(r"gamelle", r"a quatre pattes", r"(?:nourriture|patee|croquettes) pour (?:chien|chat)", r"se fait (?:arroser|insulter|huer|asperger|bousculer)", r"insult\w* par tout", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
+    any_of(r"gamelle", r"a quatre pattes", r"(?:nourriture|patee|croquettes) pour (?:chien|chat)", r"se fait (?:arroser|insulter|huer|asperger|bousculer)", r"aboy\w*", r"insult\w* par tout", r"aboie\w*", r"en laisse", r"cracher dessus", r"crach\w* (?:sur|dessus)",
            r"vomi\w* (?:sur|dessus)", r"(?:jett\w*|lanc\w*|vers\w*) des (?:ordures|dechets|oeufs)",
            r"en (?:slip|culotte|sous-vetements) devant"),
     any_of(r"(?:cuenco|plato|comedero) (?:del|de) perro", r"comida (?:de|para) (?:perro|gato)", r"pienso", r"a cuatro patas", r"ladrar", r"con una correa",
            r"atad[oa] con una correa", r"escupid[oa]", r"(?:le|la|lo) escupen", r"le vomita\w*", r"vomita encima",
-           r"(?:tiran|echan|le tiran) basura", r"en ropa interior delante"),
+           r"(?:tiran|echan|le tiran) basura", r"en ropa interior delante",
+           r"(?:besar|lamer|besa|lame) (?:los pies|los zapatos|las botas|el suelo)", r"arrastrarse"),
     any_of(r"hundenapf", r"auf allen vieren", r"hundefutter", r"katzenfutter", r"bellen", r"an der leine", r"angespuckt", r"bespuckt",
-           r"spuck\w* (?:ihn|sie) an", r"kotzt (?:ihn|sie|auf)", r"erbricht sich auf", r"(?:werfen|schutten) (?:\w+ )?"
+           r"spuck\w* (?:ihn|sie) an", r"kotzt (?:ihn|sie|auf)", r"erbricht sich auf", r"mit eiern beworfen", r"(?:werfen|schutten) (?:\w+ )?"
            r"(?:mull|abfall|eier)", r"in unterhose vor"),
 )
 AUDIENCE_OR_FORCE = (
@@ -477,7 +492,7 @@ AUDIENCE_OR_FORCE = (
            r"forced", r"made to", r"makes? (?:him|her|them|someone) ", r"while (?:everyone|people|the (?:whole )?(?:class"
            r"|crowd|office|school|room))", r"the whole (?:class|school|office|team)", r"by (?:the|his|her|their) "
            r"(?:whole )?(?:class|classmates|coworkers|colleagues|team)", r"crying", r"humiliat\w*"),
-    any_of(r"rigol\w*", r"ri(?:t|ent)", r"film(?:e|ent|ant)", r"forcee?", r"oblige\w*", r"tout le monde",
+    any_of(r"rigol\w*", r"ri(?:t|ent)", r"doit", r"devant (?:toute|tout) (?:l'ecole|la classe|le monde|le bureau|l'equipe)", r"film(?:e|ent|ant)", r"forcee?", r"oblige\w*", r"tout le monde",
            r"toute (?:la classe|l'equipe)", r"pleur\w*"),
     any_of(r"se rien", r"rien", r"graban", r"obligad[oa]", r"todos (?:sus|se|graban|lo|la)", r"llora\w*"),
     any_of(r"lach\w*", r"filmen", r"muss", r"gezwungen", r"vor allen", r"alle (?:lachen|filmen)", r"die ganze klasse",
@@ -538,7 +553,7 @@ DEFENSIVE = (
 RECRUITING = (
     any_of(r"recruit\w*", r"join (?:us|our|the fight|the cause|the movement|the struggle)", r"enlist\w*",
            r"sign up (?:for|to)", r"invit\w* (?:\w+ ){0,3}to join", r"calls? (?:on )?(?:young|all) \w+ to",
-           r"urg\w* (?:young|all) \w+ to"),
+           r"urg\w* (?:young|all) \w+ to", r"urg\w* (?:\w+ ){0,2}to join"),
     any_of(r"recrut\w*", r"rejoindre", r"appel\w* (?:les )?jeunes"),
     any_of(r"recluta\w*", r"unirse a", r"alista\w*"),
     any_of(r"wirbt", r"anwerb\w*", r"rekrutier\w*", r"schliesst euch", r"anzuschliessen"),
@@ -546,7 +561,8 @@ RECRUITING = (
 EXTREMIST_CAUSE = (
     any_of(r"race war", r"holy war", r"jihad\w*", r"caliphate", r"armed struggle", r"take up arms", r"uprising",
            r"overthrow", r"white homeland", r"ethnostate", r"militias?", r"the fuhrer", r"reich", r"martyrdom",
-           r"martyrs", r"the coming war", r"resistance movement", r"day of the rope", r"(?:train|training) for "
+           r"martyrs", r"the coming war", r"resistance movement", r"cleans\w*", r"purif\w*", r"wagner",
+           r"white (?:britain|europe|america|race|homeland|nation|people)", r"defend (?:the )?(?:white|our race|our people)", r"day of the rope", r"(?:train|training) for "
            r"(?:the )?(?:coming )?war", r"cell\b", r"terror\w*"),
     any_of(r"djihad\w*", r"guerre sainte", r"guerre raciale", r"lutte armee", r"califat", r"martyrs?"),
     any_of(r"yihad\w*", r"guerra santa", r"guerra racial", r"lucha armada", r"califato", r"martires", r"milicia"),
@@ -603,11 +619,12 @@ def _matches(combination: Combination, text: str) -> list[str] | None:
 def gate_open(category: str, folded: str) -> bool:
     """Whether the semantic classifier may refuse in this category on its own: fabricated evidence
     only when the prompt names some wrongdoing (a dashcam clip of a mountain road is near the
-    examples of fake footage, and harmless)."""
-    return category not in SEMANTIC_GATES or bool(find(SEMANTIC_GATES[category], folded))
+    examples of fake footage, and harmless), and not in a labelled film scene or a news report."""
+    if category != "fake_evidence":
+        return True
+    labelled = find(FICTION + REPORTING, folded) and not find(PASSED_AS_REAL, folded)
+    return bool(find(WRONGDOING, folded)) and not labelled
 
-
-SEMANTIC_GATES: dict[str, tuple[str, ...]] = {"fake_evidence": WRONGDOING}
 
 
 def combination_hits(folded: str) -> dict[str, list[str]]:

@@ -1403,6 +1403,15 @@ BENIGN_GROUPS["everyday"] = BENIGN_GROUPS["everyday"] + (
     "a news anchor reads the evening headlines in a studio",
     "a reporter covers a story about a burglary in the neighbourhood",
     "a weather presenter points at a storm on the map",
+    # extreme sports at an edge, demonstrations and banter in other languages
+    "a wingsuit pilot stands on the cliff edge before the jump, crew checking the gear",
+    "someone base jumps from a cliff with a parachute",
+    "un professeur fait une démonstration de judo dans un gymnase",
+    "alguien hace una demostración de defensa personal en el gimnasio",
+    "jemand zeigt im Sportverein eine Selbstverteidigungstechnik",
+    "dos amigos se pican en broma durante un partido de tenis",
+    "deux amis se chambrent pendant un match de foot, tout en rigolant",
+    "zwei Freunde ziehen sich beim Tischtennis gegenseitig auf, alle lachen",
     # French, Spanish, German
     "quelqu'un prépare une ratatouille et coupe des légumes au couteau",
     "une course-poursuite dans un film d'action, cascade, personne n'est blessé",

@@ -113,7 +113,7 @@ _VIOLENCE = (
            r"decapitat\w*", r"dismember\w*", r"disembowel\w*", r"eviscerat\w*", r"gore(?!-?tex)",
            r"gory",
            r"gruesome", r"entrails", r"intestines", r"mutilat\w*", r"skinned alive", r"burn(?:ed|t|ing) alive",
-           r"school shooting", r"mass shooting", r"massacre\w*", r"beaten to death", r"bludgeon\w*",
+           r"school shooting", r"mass shooting", r"massacre\w*", r"beaten to death", r"bludgeon\w*", r"curb[- ]?stomp\w*",
            r"torture\w*", r"torturing", r"guts (?:spill\w*|everywhere|out|hanging)",
            r"blood (?:spray\w*|splatter\w*|spurt\w*|everywhere|gush\w*|bath)",
            r"bloodbath", r"brains? (?:blown|splatter\w*|spilling)", r"head (?:cut|chopped|blown) off",
@@ -273,7 +273,7 @@ _SELF_HARM = (
            r"scarifi\w*", r"se scarifi\w*", r"mettre fin a (?:ses|sa) jours?", r"automutil\w*",
            r"sac (?:en )?plastique sur (?:la|sa) tete", r"(?:veut|veux|voulait) mourir(?! de rire)",
            r"se jet\w* (?:du|d'un) (?:pont|"
-           r"toit|immeuble)", r"se tir\w* une balle", r"se (?:brule|fait sauter) la cervelle", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
+           r"toit|immeuble)", r"se jet\w* sous (?:le|un) (?:metro|train|camion|bus|tram)", r"se tir\w* une balle", r"se (?:brule|fait sauter) la cervelle", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
            r"cachets|somniferes|pilules)"),
     # es
     any_of(r"quitarse la vida", r"se quita la vida", r"(?:se corta|cortarse|cortandose) las venas", r"ahorcarse",
@@ -363,6 +363,17 @@ _HATE = (
            r"mongoloids?", r"spastics?", r"spazz?", r"injuns?", r"squaws?", r"japs", r"kaffirs?(?! lime)", r"pikeys?",
            r"gyppos?", r"chinamen", r"chinaman", r"heebs?", r"hymies?", r"yids", r"shylocks?", r"cholos? de mierda",
            r"retards"),
+    any_of(r"(?:multipl|breed|spread|reproduc)\w* like (?:rats|cockroaches|rabbits|vermin|insects|locusts|flies|roaches)",
+           r"infest\w* (?:our|the) (?:country|countries|cities|city|neighbou?rhoods?|streets|schools)",
+           r"(?:impression|impersonation|imitat\w*|mock\w*|parod\w*|accent) (?:\S+ ){0,4}(?:chinese|asian|japanese|korean"
+           r"|indian|mexican|black|african|arab|jewish|gay|disabled|deaf|down'?s syndrome)\w* (?:\S+ ){0,6}(?:squint\w*|"
+           r"slant\w*|broken english|ching|chong|me love you|buck teeth|fake accent|monkey|drool\w*|limp wrist)"),
+    # fr
+    any_of(r"se reproduisent comme des (?:lapins|rats|cafards)", r"envahissent (?:nos|la|le|les)",
+           r"(?:se )?brid\w* les yeux", r"yeux brides"),
+    any_of(r"se reproducen como (?:ratas|conejos|cucarachas)", r"invaden (?:nuestros|nuestras|el|la|los)",
+           r"ojos rasgados con los dedos", r"imita\w* (?:el acento|como habla)"),
+    any_of(r"vermehren sich wie (?:ratten|karnickel|kakerlaken)", r"schlitzaugen", r"kruppel"),
     # fr
     any_of(r"bougnoul\w*", r"youpin\w*", r"pede", r"pedes", r"negres?", r"bicots?", r"tarlouz\w*",
            r"sale (?:arabe|juif|noir|pede|negre|bougnoule)s?", r"retourne dans ton pays", r"(?:cris|bruits) de singe",
@@ -387,7 +398,8 @@ _EXTREMISM = (
            r"neo-?nazi\w*", r"swastikas?", r"sieg heil", r"heil hitler", r"white power",
            r"1488", r"14 words", r"blood and soil", r"kkk", r"ku klux klan", r"isis", r"isil", r"daesh", r"daech",
            r"al[- ]?qaeda", r"al[- ]?qaida", r"islamic state", r"caliphate", r"jihad\w*", r"martyrdom video",
-           r"fourth reich", r"great replacement", r"race war", r"nordic resistance movement", r"azov (?:battalion|regiment)", r"wolfsangel",
+           r"fourth reich", r"great replacement", r"race war", r"patriotic alternative",
+           r"britain first", r"generation identity", r"identitarian\w*", r"white (?:britain|europe|america|homeland|nation)", r"nordic resistance movement", r"azov (?:battalion|regiment)", r"wolfsangel",
            r"take up arms (?:against|for) (?:the )?(?:government|state|infidels|unbelievers|caliphate|jihad|race|"
            r"white)", r"streets (?:will )?run red", r"armed struggle", r"holy war against", r"ethnostate", r"ss officer", r"waffen[- ]ss",
            r"christchurch shooter", r"unabomber manifesto", r"breivik", r"mein kampf",
@@ -436,14 +448,17 @@ _EXTREMISM = (
     # fr
     any_of(r"etat islamique", r"propagande (?:djihadiste|jihadiste|terroriste|nazie)", r"djihad\w*",
            r"quatrieme reich", r"salut nazi", r"salut hitlerien", r"lutte armee",
-           r"prendre les armes contre", r"guerre raciale", r"califat", r"generation identitaire"),
+           r"prendre les armes contre", r"guerre raciale", r"califat", r"generation identitaire",
+           r"la france aux francais", r"mort aux (?:arabes|juifs|noirs|bougnoules|immigres)"),
     # es
     any_of(r"estado islamico", r"propaganda (?:yihadista|terrorista|nazi)", r"yihad\w*", r"cuarto reich",
            r"saludo nazi", r"saludo (?:fascista|romano)", r"falang\w*", r"cara al sol", r"lucha armada",
-           r"tomar las armas contra", r"guerra racial", r"califato"),
+           r"tomar las armas contra", r"guerra racial", r"califato",
+           r"espana para los espanoles", r"apologia (?:de|del) (?:franco|franquismo|nazismo|fascismo)"),
     # de
     any_of(r"islamischer? staat\w*", r"vierte\w* reich", r"hitlergruss", r"dschihad\w*", r"reichsflagge",
-           r"reichskriegsflagge", r"identitare\w* bewegung", r"rassenkrieg\w*", r"reichsburger\w*", r"nsdap",
+           r"reichskriegsflagge", r"identitare\w* bewegung", r"deutschland den deutschen",
+           r"auslander raus", r"der (?:iii\.?|dritte) weg", r"fackelmarsch\w*", r"rassenkrieg\w*", r"reichsburger\w*", r"nsdap",
            r"nationalsozialis\w*", r"endsieg", r"fuhrer (?:befiehl|ruft)", r"bewaffnete\w* (?:kampf|umsturz|aufstand)",
            r"zu den waffen (?:greifen|gegen)"),
 )
