@@ -40,31 +40,30 @@ from safety.exemplars import BENIGN, BENIGN_GROUPS, HARMFUL, NOT_HARMLESS_FOR, S
 TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not decide
 
 # Per category: (threshold on the category score, margin over the nearest harmless example).
-# Set from `calibrate(max_benign_rate=0.02, keep=0.9)`, leave-one-out on safety.exemplars: the
-# threshold is the score 90% of the category's own examples reach against the others; the margin
-# is the smallest (never below 0: a prompt closer to something harmless is not refused) at which
-# at most 2% of the harmless examples fire (they include the look-alikes, so 2% there is harder
-# than 2% of everyday prompts). Comments: what that run measured on the examples, LOO recall /
-# harmless examples firing (number of examples; 541 harmless ones). The rules catch most of what
-# the classifier misses.
-# The thresholds are higher than with the first, smaller set of examples (violence 0.42, hate 0.37
-# then): each category now has 36-78 examples over many families (fire, acid, executions, animal
-# cruelty...), so its own examples sit closer together, and a new prompt from one of those families
-# finds a closer example too. Honestly measured, LOO on the examples still overstates how rarely a
-# new harmless prompt fires: a real prompt with a blade, a rope or a fire in it lands nearer the
-# harmful examples than the harmless examples do. bench/bench_policy.py measures that.
+# Set from `calibrate(max_benign_rate=0.02, keep=0.9)`, leave-one-out on safety.exemplars with the
+# multilingual encoder: the threshold is the score 90% of the category's own examples reach against
+# the others; the margin is the smallest (never below 0: a prompt closer to something harmless is
+# not refused) at which at most 2% of the harmless examples fire (they include the look-alikes, so
+# 2% there is harder than 2% of everyday prompts). Comments: what that run measured on the
+# examples, LOO recall / harmless examples firing (number of examples; 666 harmless ones). The
+# rules and the rules of combination catch most of what the classifier misses.
+# Checked, not tuned, on the labelled prompts (bench/bench_policy.py): raising every margin to
+# +0.02 or +0.04, or every threshold by 0.02-0.04, lost more harmful prompts (2 to 21 of 529) than
+# it spared harmless ones (0 to 4 of 449), so the calibrated values stand. LOO on the examples
+# still overstates how rarely a new harmless prompt fires: a prompt with a blade, a rope, a news
+# anchor or a group of people in it lands nearer the harmful examples than the harmless ones do.
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "sexual": (0.49, 0.00),  # 0.83 / 0.3% (87)
-    "violence": (0.49, 0.00),  # 0.72 / 1.7% (86)
-    "self_harm": (0.49, 0.00),  # 0.82 / 1.3% (62)
-    "hate": (0.45, 0.00),  # 0.73 / 0.8% (73)
+    "violence": (0.49, 0.00),  # 0.72 / 1.5% (86)
+    "self_harm": (0.49, 0.00),  # 0.82 / 1.1% (62)
+    "hate": (0.45, 0.00),  # 0.71 / 0.8% (73)
     "extremism": (0.49, 0.00),  # 0.78 / 0.2% (63)
     "dangerous": (0.45, 0.00),  # 0.74 / 0.6% (61)
-    "humiliation": (0.50, 0.00),  # 0.74 / 1.1% (72)
-    "impersonation": (0.47, 0.00),  # 0.86 / 0.3% (42)
+    "humiliation": (0.50, 0.00),  # 0.74 / 0.9% (72)
+    "impersonation": (0.47, 0.00),  # 0.86 / 0.2% (42)
     "fake_evidence": (0.51, 0.00),  # 0.90 / 0.0% (20)
     "teen": (0.39, 0.00),  # 0.58 / 0.3% (24; the adult-only harmless examples left out)
-    "no_political": (0.40, 0.00),  # 0.72 / 0.2% (18)
+    "no_political": (0.40, 0.00),  # 0.67 / 0.2% (18)
     "no_violence": (0.48, 0.00),  # 0.65 / 0.2% (20)
     "keep_clothes": (0.54, 0.00),  # 0.70 / 0.3% (20)
 }

@@ -140,7 +140,8 @@ def _known_words() -> frozenset[str]:
         return frozenset()
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
+def one_edit_apart(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours apart (and not equal)."""
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
@@ -157,7 +158,7 @@ def _correct(word: str) -> str:
     if len(word) < 6 or word in _known_words():
         return word
     for target in FUZZY_TARGETS:
-        if target[0] == word[0] and _one_edit_apart(word, target):
+        if target[0] == word[0] and one_edit_apart(word, target):
             return target
     return word
 
