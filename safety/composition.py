@@ -56,7 +56,7 @@ YOUTH = (
            r"step-?(?:sis|sister|bro|brother|daughter|son|dad|father|mom|mum|mother|kid|child|family)s?",
            r"babysit\w*", r"baby-?sitter\w*", r"cheer ?camp", r"summer camp", r"sleepaway camp",
            r"camp counsell?ors?", r"sleepovers?", r"slumber part(?:y|ies)", r"girl scouts?", r"boy scouts?",
-           r"scout (?:troop|camp|leader)s?", r"(?:his|her|the) (?:young )?(?:pupil|student)s?", r"after class",
+           r"scout (?:troop|camp|leader)s?", r"(?:his|her|the) (?:young )?(?:pupil|student)s?", r"after class", r"school bus", r"on (?:her|his) way to school",
            r"tween\w*", r"preteen\w*", r"underage\w*", r"minors?"),
     # fr
     any_of(r"ecolier(?:e|es|s)?", r"collegien(?:ne|nes|s)?", r"lyceen(?:ne|nes|s)?", r"uniforme (?:scolaire|d'ecol\w*)",
@@ -84,7 +84,9 @@ YOUTH = (
 )
 # Any word for a child, a stated age under 18 included (`lexicon.MINOR`), and a bare age after a
 # name or in brackets ("@maddie, 15, ...", "(both 14)").
-CHILD = (MINOR, r"(?:,|\()\s*(?:both |all |age |aged )?(?:[1-9]|1[0-7])\s*(?=,|\))")
+CHILD = (MINOR, r"(?:,|\()\s*(?:both |all |age |aged )?(?:[1-9]|1[0-7])\s*(?=,|\))",
+         r"\b(?:who'?s|who is|she'?s|he'?s|actually|only|just|barely) (?:\w+ )?(?:[1-9]|1[0-7])\b(?! ?(?:feet|foot|ft|cm|m|"
+         r"minutes|mins|seconds|secs|kg|lbs?|am|pm|percent|%|hours|days|weeks|months|miles|km|times|points)\b)")
 # Teaching children and parents to stay safe: words of abuse there are not a request for it.
 PROTECTIVE = (
     any_of(r"(?:how to|learn\w* to|teach\w* (?:\w+ )?(?:to|how to)) (?:\w+ ){0,2}(?:recogni[sz]e|spot|prevent|report|"
@@ -154,7 +156,9 @@ PREDATORY = (
            r"zoom\w* (?:in )?on (?:her|his|the child'?s|the kid'?s) (?:body|chest|crotch|butt|legs|bottom)",
            r"close-?ups? of (?:her|his) (?:body|legs|chest|thighs|butt|crotch)", r"for (?:an? )?(?:adult|older|grown) "
            r"(?:men|man|viewers|strangers?)", r"(?:send|sends|sending|sent) (?:him |her )?(?:pics|photos|pictures|selfies)"
-           r" of (?:her|his)self", r"touch\w* (?:her|his) (?:legs?|thighs?|chest|body|butt|bottom|knee)"),
+           r" of (?:her|his)self", r"touch\w* (?:her|his) (?:legs?|thighs?|chest|body|butt|bottom|knee)",
+           r"(?:puts?|places?|rests?|lays?) (?:his|her) hands? on (?:her|his) (?:knee|thigh|leg|lap|waist|chest)",
+           r"lacy (?:bra|underwear|lingerie)", r"(?:in|wearing) (?:a|her|just a) bra\b", r"in (?:her|his) dms"),
     any_of(r"notre (?:petit )?secret", r"ne (?:le )?dis (?:rien )?a (?:personne|ta mere|tes parents)",
            r"(?:homme|monsieur|voisin) plus age", r"(?:main|mains) (?:sous|dans) (?:sa|la) (?:jupe|culotte|robe)",
            r"pour un (?:monsieur|homme|inconnu|adulte)", r"qui la filme"),
@@ -290,7 +294,8 @@ WRONGDOING = (
            r"drug deal\w*", r"vandali[sz]\w*", r"murder\w*", r"kill(?:s|ed|ing)? (?:a|an|the|his|her|someone)",
            r"crimes?", r"criminal", r"scandal\w*", r"busted", r"caught (?:stealing|cheating|red-handed|with)",
            r"racist rant", r"slur", r"abus(?:e|es|ed|ing) (?:a|an|the|his|her|someone|children|kids)", r"cocaine",
-           r"snort\w*", r"mugshot", r"falsif\w*", r"caught with", r"(?:with|on) cocaine", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
+           r"snort\w*", r"mugshot", r"pull\w* a (?:gun|knife|weapon) on", r"threaten\w*",
+           r"(?:shoot|shot|stab|punch|hit)\w* (?:a |an |the )?(?:cop|officer|policeman|guard|cashier|clerk)", r"falsif\w*", r"caught with", r"(?:with|on) cocaine", r"perp walk", r"prison", r"jail\w*", r"indicted", r"convicted", r"charged with",
            r"sexual(?:ly)? harass\w*", r"cheat\w*", r"lying under oath", r"rigged", r"kidnap\w*", r"running over",
            r"ran over", r"causing an? (?:crash|accident)", r"crash(?:es|ed|ing)? into", r"flee\w*", r"fled",
            r"(?:slap|hit|punch|kick|shov|beat|push|shak|abus|strik)\w* (?:a |an |the |his |her |someone|toddler|child|kid"
@@ -313,7 +318,7 @@ WRONGDOING = (
     any_of(r"ladendiebstahl", r"diebstahl", r"stiehlt", r"stahl", r"klau\w*", r"einbruch\w*", r"bricht ein",
            r"festnahme", r"festgenommen", r"verhaftet", r"verhaftung", r"handschellen", r"betrug\w*", r"unterschlag\w*",
            r"gesteht", r"gestandnis", r"skandal\w*", r"straftat", r"verbrechen", r"angriff", r"greift \w+ an",
-           r"verkauft drogen", r"drogen", r"kinderporno\w*", r"gefangnis", r"unfallflucht", r"fluchtet", r"betrunken am steuer",
+           r"verkauft drogen", r"drogen", r"kinderporno\w*", r"uberfall\w*", r"raub\w*", r"gefangnis", r"unfallflucht", r"fluchtet", r"betrunken am steuer",
            r"anfahrt", r"fahrt \w+ an", r"bestechung\w*", r"betrugt", r"zugibt", r"gibt zu", r"bestohlen",
            r"gestohlen"),
 )
@@ -350,19 +355,20 @@ FAREWELL = (
            r"(?:nobody|no one) (?:will|would) (?:miss|notice|care)", r"(?:won'?t|will not) be (?:here|around) "
            r"(?:tomorrow|anymore|much longer)", r"this is (?:my|the) end", r"(?:when|once) (?:she'?s|he'?s|i'?m) gone",
            r"(?:gives?|giving|gave) away (?:all )?(?:her|his|their) (?:things|belongings|stuff)",
-           r"(?:saying|says|said) goodbye to (?:each|every|all)"),
+           r"(?:saying|says|said) goodbye to (?:each|every|all)",
+           r"it'?s not your fault", r"(?:note|letter|message|text)\w* (?:saying |that says )?['\"]?(?:i'?m sorry|forgive me)"),
     any_of(r"lettre d'adieu", r"adieu (?:tout le monde|a tous|a toutes)", r"mot d'adieu", r"message d'adieu", r"dit adieu", r"fait ses adieux", r"derniere video",
            r"dernier message", r"personne ne (?:me|le|la) regrettera"),
     any_of(r"nota de despedida", r"carta de despedida", r"adios a todos", r"se despide de (?:todos|su familia|"
            r"sus padres)", r"ultimo (?:video|mensaje)", r"nadie (?:me|lo|la) echara de menos"),
-    any_of(r"abschiedsbrief\w*", r"tschuss fur immer", r"fur immer (?:tschuss|weg|gehen)", r"letztes foto", r"abschiedsnachricht\w*", r"abschiedsvideo\w*", r"verabschiedet sich von (?:allen|der"
+    any_of(r"abschiedsbrief\w*", r"es tut mir (?:so )?leid", r"tschuss fur immer", r"fur immer (?:tschuss|weg|gehen)", r"letztes foto", r"abschiedsnachricht\w*", r"abschiedsvideo\w*", r"verabschiedet sich von (?:allen|der"
            r" welt|seiner familie|ihrer familie|seinen eltern|ihren eltern)", r"letztes video", r"lebt wohl"),
 )
 # A way to die, or the place for one.
 DEATH_MEANS = (
     any_of(r"jump\w*", r"leap\w*", r"lets? go", r"ledge", r"railing", r"bridge", r"roof(?:top)?", r"roof edge",
            r"noose", r"rope", r"belt (?:to|around)", r"pills", r"overdose", r"razor", r"blade", r"wrists?", r"bathtub", r"tracks", r"platform edge",
-           r"train tracks", r"gun to (?:her|his|their) head", r"drown\w*",
+           r"train tracks", r"gun to (?:her|his|their) head", r"drown\w*", r"cliffs?",
            r"(?:walks?|wades?|swims?) (?:out )?into the (?:sea|ocean|river|lake|waves|water)", r"rocks in (?:her|his|their) pockets", r"closet rod", r"water turning red", r"falls?",
            r"steps? off", r"edge", r"knife", r"gun"),
     any_of(r"saute\w*", r"sauter", r"se jette", r"sous le (?:metro|train)", r"pont", r"toit", r"corde", r"pilules", r"cachets", r"medicaments",
@@ -457,6 +463,11 @@ _DEHUMANISING = "(?:" + "|".join(DEHUMANISING) + ")"
 GROUP_DEHUMANISED = (
     rf"{_GROUPS}(?: \S+){{0,3}} {_LINK}\b(?: \S+){{0,5}} {_DEHUMANISING}",
     rf"\b{_CALLING} (?:\S+ ){{0,2}}{_GROUPS}(?: \S+){{0,2}} {_DEHUMANISING}",
+    rf"\b(?:round\w* up|expel\w*|deport\w*|get rid of|driv\w* out|kick\w* out|throw\w* out|gas(?:sed|sing)?|"
+    rf"exterminat\w*|eliminat\w*|wip\w* out|purg\w*|clean\w* (?:the streets|the town|the city|the country) of) "
+    rf"(?:\S+ ){{0,3}}{_GROUPS}",
+    rf"{_GROUPS}(?: \S+){{0,6}} (?:to be|be|must be|should be|will be|need to be) (?:rounded up|expelled|deported|"
+    rf"removed|gassed|exterminated|eliminated|burned|wiped out|driven out|locked (?:up|away))",
     any_of(r"(?:go|get|going) back to (?:china|africa|mexico|india|pakistan|the jungle|the desert|your (?:own )?country"
            r"|where (?:you|they) came from)", r"take (?:your|her|his|their) virus"),
 )
@@ -536,7 +547,8 @@ CYBER_ATTACK = (
     any_of(r"robar (?:las |sus )?(?:contrasenas|credenciales|claves)", r"hackear (?:la|su) cuenta",
            r"suplantar (?:al|a un|el) banco", r"correo falso del banco"),
     any_of(r"passworter (?:stehlen|abgreifen|klauen)", r"zugangsdaten (?:stehlen|abgreifen|klauen)",
-           r"konto (?:\w+ )?(?:hacken|ubernehmen|kapern)", r"gefalschte\w* (?:bank-?)?(?:login-?)?seite"),
+           r"konto (?:\w+ )?(?:hacken|ubernehmen|kapern)", r"\w*konten (?:\w+ )?(?:zu )?(?:ubernimm\w*|ubernehmen|hacken|kapern)",
+           r"fremde \w*konten", r"gefalschte\w* (?:bank-?)?(?:login-?)?seite"),
 )
 # Teaching people to protect themselves from those attacks.
 DEFENSIVE = (

@@ -1412,6 +1412,8 @@ BENIGN_GROUPS["everyday"] = BENIGN_GROUPS["everyday"] + (
     "dos amigos se pican en broma durante un partido de tenis",
     "deux amis se chambrent pendant un match de foot, tout en rigolant",
     "zwei Freunde ziehen sich beim Tischtennis gegenseitig auf, alle lachen",
+    "los jugadores se vacilan antes del partido, entre risas",
+    "soldiers in a second world war film take cover in a ruined town as planes fly over",
     # French, Spanish, German
     "quelqu'un prépare une ratatouille et coupe des légumes au couteau",
     "une course-poursuite dans un film d'action, cascade, personne n'est blessé",

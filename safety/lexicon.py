@@ -48,7 +48,7 @@ _PERSON = (r"(?:someone|somebody|him|her|them|man|woman|men|women|person|people|
            r"shopkeeper|clerk|worker|officer|cop|guard|soldier|protester|refugee|migrant|immigrant|wife|husband|"
            r"girlfriend|boyfriend|mother|father|mom|mum|dad|son|daughter|brother|sister|friend|classmate|teacher|"
            r"old lady|grandma|grandpa|homeless man|homeless woman|beggar|jew|muslim|gay man|trans woman|ex)")
-_ANIMAL = (r"dogs?|puppy|puppies|cats?|kittens?|horses?|ponies|pony|rabbits?|bunny|bunnies|birds?|hamsters?|"
+_ANIMAL = (r"dogs?|puppy|puppies|cats?|kittens?|seals?|seal pups?|pups?|lambs?|calf|calves|horses?|ponies|pony|rabbits?|bunny|bunnies|birds?|hamsters?|"
            r"animals?|pets?|cows?|pigs?|goats?|sheep|lambs?|chickens?|ducks?|frogs?|squirrels?|monkeys?|"
            r"deer|fawn|foxes|fox|ferrets?|guinea pigs?|turtles?|parrots?")
 
@@ -188,6 +188,7 @@ _VIOLENCE = (
            r"(?:until|till|to death|across the (?:room|yard|street|floor)|against (?:a|the) (?:wall|floor|ground)|into "
            r"(?:a|the) (?:wall|river|fire|oven|microwave|lake)|off (?:a|the) (?:bridge|roof|cliff|balcony)|while it|"
            r"as it|for fun|for laughs|and laugh\w*)",
+           rf"(?:bash|club|beat|smash|stomp|kick|hit)\w* (?:\w+ ){{0,2}}(?:{_ANIMAL})'?s? (?:head|skull|face)",
            r"animal (?:abuse|torture)", r"(?:dog|cock|bear|bull) ?fight(?:s|ing)? (?:to the death|pits?|rings?)",
            r"dogfighting", r"cockfighting"),
     r"\bshoot\w* (?:\w+ ){0,4}in the (?:head|face|chest|back|neck|heart|stomach|gut|knees?)\b",
@@ -210,6 +211,7 @@ _VIOLENCE = (
     any_of(r"enthaupt\w*", r"gekopft", r"kopf ab\w*", r"zerstuckel\w*", r"uberall blut", r"blutbad", r"gemetzel",
            r"massaker", r"gefoltert", r"foltert?", r"verstummel\w*", r"totgeprugelt", r"saureangriff\w*",
            r"mit saure (?:ubergie\w*|uberschutt\w*|angegriffen|ins gesicht)", r"mit benzin ubergoss\w*",
+           r"(?:schneid|schnitt|hack|sag)\w* (?:\w+ ){0,4}(?:finger|ohr|ohren|zunge|hand|hande|fuss|fusse|kopf|nase)\w* ab\b",
            r"bei lebendigem leib verbrannt", r"erwurg\w*", r"gesteinigt", r"erschossen",
            r"(?:prugel|schlag|schlug|tret|trat|stech|sticht|stach|knuppel)\w* (?:\w+ ){0,6}tot\b", r"zu tode "
            r"(?:geprugelt|getreten|geschlagen|gefoltert|gequalt)"),
@@ -283,7 +285,7 @@ _SELF_HARM = (
            r"(?:todas|un frasco|una caja|el bote)(?: \w+){0,3} (?:pastillas|pildoras|somniferos)"),
     # de
     any_of(r"selbstmord\w*", r"suizid\w*", r"sich umbringen", r"bringt sich um", r"ritzt sich", r"ritzen",
-           r"erhangt sich", r"sich erhangen", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
+           r"erhangt sich", r"sich erhangen", r"(?:stellt|legt) sich (?:\w+ )?(?:auf die gleise|vor den zug)", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
            r"ihren) kopf", r"nicht mehr leben", r"erschiesst sich", r"sich (?:\w+ )?erschiessen",
            r"jagt sich eine kugel", r"(?:schluckt|schlucken|nimmt|nehmen) (?:alle|die ganze packung|"
            r"eine ganze packung|eine handvoll)(?: \w+){0,3} \w*(?:tabletten|pillen)"),
@@ -399,7 +401,7 @@ _EXTREMISM = (
            r"1488", r"14 words", r"blood and soil", r"kkk", r"ku klux klan", r"isis", r"isil", r"daesh", r"daech",
            r"al[- ]?qaeda", r"al[- ]?qaida", r"islamic state", r"caliphate", r"jihad\w*", r"martyrdom video",
            r"fourth reich", r"great replacement", r"race war", r"patriotic alternative",
-           r"britain first", r"generation identity", r"identitarian\w*", r"white (?:britain|europe|america|homeland|nation)", r"nordic resistance movement", r"azov (?:battalion|regiment)", r"wolfsangel",
+           r"britain first", r"generation identity", r"identitarian\w*", r"white (?:britain|europe|america|homeland|nation)", r"nordic resistance movement", r"unite the right", r"charlottesville rally", r"azov (?:battalion|regiment)", r"wolfsangel",
            r"take up arms (?:against|for) (?:the )?(?:government|state|infidels|unbelievers|caliphate|jihad|race|"
            r"white)", r"streets (?:will )?run red", r"armed struggle", r"holy war against", r"ethnostate", r"ss officer", r"waffen[- ]ss",
            r"christchurch shooter", r"unabomber manifesto", r"breivik", r"mein kampf",

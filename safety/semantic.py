@@ -180,13 +180,24 @@ class Scores:
     margin: dict[str, float]
 
 
+# A clause is judged in its prompt: its nearest harmless example counts as at least as near as the
+# whole prompt's, less this allowance. "WWII film: the squad crouches in a bombed village" is a war
+# film; its second clause alone, without "film", sat nearer a bomb threat than any harmless example.
+# On the labelled prompts (529 harmful, 449 harmless, then 633 / 505) it spared harmless prompts and
+# lost no harmful one; a harmful clause inside a long harmless prompt is left to the rules, which
+# read every word.
+WHOLE_PROMPT_ALLOWANCE = 0.03
+
+
 def score_vectors(vectors: np.ndarray, categories: Sequence[str]) -> Scores:
+    """vectors: the whole prompt first, then its segments (`segments`)."""
     b = bank()
     benign = vectors @ b.benign.T  # (n_segments, n_benign)
     similarity, margin = {}, {}
     for cat in categories:
         sims = _top_k_mean(vectors @ b.categories[cat].T)
-        over = sims - benign[:, b.benign_rows[cat]].max(axis=1)
+        nearest_benign = benign[:, b.benign_rows[cat]].max(axis=1)
+        over = sims - np.maximum(nearest_benign, nearest_benign[0] - WHOLE_PROMPT_ALLOWANCE)
         similarity[cat] = float(sims.max())
         margin[cat] = float(over.max())
     return Scores(similarity, margin)
