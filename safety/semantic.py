@@ -45,7 +45,7 @@ TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not deci
 # the others; the margin is the smallest (never below 0: a prompt closer to something harmless is
 # not refused) at which at most 2% of the harmless examples fire (they include the look-alikes, so
 # 2% there is harder than 2% of everyday prompts). Comments: what that run measured on the
-# examples, LOO recall / harmless examples firing (number of examples; 666 harmless ones). The
+# examples, LOO recall / harmless examples firing (number of examples; 668 harmless ones). The
 # rules and the rules of combination catch most of what the classifier misses.
 # Checked, not tuned, on the labelled prompts (bench/bench_policy.py): raising every margin to
 # +0.02 or +0.04, or every threshold by 0.02-0.04, lost more harmful prompts (2 to 21 of 529) than
@@ -55,12 +55,12 @@ TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not deci
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "sexual": (0.49, 0.00),  # 0.83 / 0.3% (87)
     "violence": (0.49, 0.00),  # 0.72 / 1.5% (86)
-    "self_harm": (0.49, 0.00),  # 0.82 / 1.1% (62)
-    "hate": (0.45, 0.00),  # 0.71 / 0.8% (73)
-    "extremism": (0.49, 0.00),  # 0.78 / 0.2% (63)
+    "self_harm": (0.49, 0.00),  # 0.82 / 1.0% (62)
+    "hate": (0.45, 0.00),  # 0.71 / 0.7% (73)
+    "extremism": (0.49, 0.00),  # 0.78 / 0.1% (63)
     "dangerous": (0.45, 0.00),  # 0.74 / 0.6% (61)
     "humiliation": (0.50, 0.00),  # 0.74 / 0.9% (72)
-    "impersonation": (0.47, 0.00),  # 0.86 / 0.2% (42)
+    "impersonation": (0.47, 0.00),  # 0.86 / 0.1% (42)
     "fake_evidence": (0.51, 0.00),  # 0.90 / 0.0% (20)
     "teen": (0.39, 0.00),  # 0.58 / 0.3% (24; the adult-only harmless examples left out)
     "no_political": (0.40, 0.00),  # 0.67 / 0.2% (18)
