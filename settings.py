@@ -91,6 +91,18 @@ def load_settings() -> Settings:
     )
 
 
+def hub_cache_dir() -> str:
+    """The Hugging Face Hub cache as the environment says now (HF_HUB_CACHE, else HF_HOME/hub):
+    huggingface_hub reads it only once, at import, and the studio's models are looked up there."""
+    from huggingface_hub import constants
+
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.path.expanduser(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return os.path.join(os.path.expanduser(os.environ["HF_HOME"]), "hub")
+    return constants.HF_HUB_CACHE
+
+
 def _path(name: str) -> Path | None:
     raw = os.environ.get(name)
     return Path(raw) if raw else None

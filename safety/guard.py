@@ -26,7 +26,6 @@ the way the diffusion backend is tested.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from safety.errors import SafetyError
+from settings import hub_cache_dir
 
 MODEL_ID = "Qwen/Qwen3Guard-Gen-0.6B"
 CONFIG_FILE = Path(__file__).parent / "guard_configs" / "qwen3guard-gen-0.6b.json"
@@ -121,7 +121,7 @@ def load_qwen3guard(model_id: str = MODEL_ID, device: str | None = None) -> Qwen
     except (OSError, ValueError) as exc:
         raise SafetyError(
             "guard_unavailable",
-            f"the guard model {model_id} is not in the Hugging Face cache ({_hub_cache()}). Download it where "
+            f"the guard model {model_id} is not in the Hugging Face cache ({hub_cache_dir()}). Download it where "
             f"there is network access (`hf download {model_id}`) and copy the cache here (or point HF_HOME at it), "
             f"or set CAMEO_PROMPT_GUARD=off to use the offline policy alone. ({type(exc).__name__})",
         ) from exc
@@ -129,21 +129,11 @@ def load_qwen3guard(model_id: str = MODEL_ID, device: str | None = None) -> Qwen
     return Qwen3Guard(model, tokenizer, model_id)
 
 
-def _hub_cache() -> str:
-    from huggingface_hub import constants
-
-    if os.environ.get("HF_HUB_CACHE"):
-        return os.path.expanduser(os.environ["HF_HUB_CACHE"])
-    if os.environ.get("HF_HOME"):
-        return os.path.join(os.path.expanduser(os.environ["HF_HOME"]), "hub")
-    return constants.HF_HUB_CACHE
-
-
 def weights_cached(model_id: str = MODEL_ID) -> bool:
     """Whether the guard's config and weights are in the Hugging Face cache."""
     from huggingface_hub import try_to_load_from_cache
 
-    found = [try_to_load_from_cache(model_id, name, cache_dir=_hub_cache()) for name in ("config.json",
+    found = [try_to_load_from_cache(model_id, name, cache_dir=hub_cache_dir()) for name in ("config.json",
                                                                                           "model.safetensors")]
     return all(isinstance(f, str) for f in found)
 
