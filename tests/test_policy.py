@@ -165,6 +165,20 @@ def test_public_figure_in_lowercase_is_refused():
     assert "real_person" in refused("@bob having lunch with obama").categories
 
 
+@pytest.mark.parametrize("text,name", [("@alice dining with Taylor Swfit", "Taylor Swift"),
+                                       ("@bob shaking hands with Barak Obama", "Barack Obama")])
+def test_public_figure_written_with_a_typo_is_refused_and_named(text, name):
+    assert name in refused(text).reason
+
+
+def test_language_is_told_by_function_words_and_letters():
+    from safety.text import language
+
+    for text, lang in [("@bob le corta la cabeza a un rehén, sangre por todas partes", "es"), ("@bob se fait décapiter", "fr"),
+                       ("@bob prügelt einen Mann", "de"), ("@bob surfing at dawn", "en")]:
+        assert language(fold(text), text) == lang, text
+
+
 def test_private_person_by_full_name_is_refused():
     d = refused("@alice arguing with Sarah Johnson from the office")
     assert "Sarah Johnson" in d.reason
