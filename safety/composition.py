@@ -10,7 +10,8 @@ output (lowercase ASCII, leetspeak, spacing and accents undone, common misspelli
 - youth framing (school grades and uniforms, pigtails, "barely legal", petite or baby-faced "teen",
   a kid's bedroom, a youth coach, stepfamily, babysitting, camps) with anything sexual or romantic:
   sexual content involving a minor, whatever age is stated;
-- a child (any word for one) with anything sexual or sexualising;
+- a child (any word for one, or a bare age) with anything sexual, sexualising or predatory (a
+  secret, an older man, a camera on the body), unless the prompt teaches children to stay safe;
 - non-consent (pushing away, "doesn't want", "would never agree", a spiked drink, unconscious,
   asleep, a hidden camera) with intimacy: sexual content without consent;
 - a format of evidence (CCTV, bodycam, doorbell or dash cam, leaked video or texts, a news report,
@@ -20,7 +21,13 @@ output (lowercase ASCII, leetspeak, spacing and accents undone, common misspelli
   themselves: self-harm;
 - a group of people with a word that dehumanises them or calls for their removal: hate;
 - a degrading act with the setting that makes it one (on all fours at a dog bowl, spat on by
-  a crowd): humiliation.
+  a crowd): humiliation;
+- an attack on accounts said as something to make (a phishing email "that looks like PayPal"),
+  not to spot: instructions for serious harm; a recruitment with an extremist cause: extremism.
+
+Each rule was written for a family and then tried against its harmless look-alikes (a kiss on a
+sleeping baby's forehead, a news anchor reading about a robbery, a farewell card, a dog on a
+leash): tests/test_composition.py holds both sides.
 
 A word the prompt negates ("no kissing", "sans violence") does not count (`lexicon.find`). Each
 family is a tuple of regular expressions, one per language at most, so that a family can grow
@@ -636,7 +643,6 @@ def gate_open(category: str, folded: str) -> bool:
         return True
     labelled = find(FICTION + REPORTING, folded) and not find(PASSED_AS_REAL, folded)
     return bool(find(WRONGDOING, folded)) and not labelled
-
 
 
 def combination_hits(folded: str) -> dict[str, list[str]]:
