@@ -434,7 +434,7 @@ def _decided(path: Path) -> tuple[list[dict], dict[str, bool]]:
 
 def test_own_probe_sets_in_four_languages_meet_the_bar():
     """tests/data/prompts_probes.jsonl: 649 prompts written while building the multilingual policy
-    (splits dev3-dev8, 30% French, Spanish and German, 264 harmless look-alikes), looked at while
+    (splits dev3-dev8, 40% French, Spanish and German, 264 harmless look-alikes), looked at while
     building, so seen. Each split was first measured before it was looked at: dev3 55% / 1.6%
     (the policy before), dev4 83% / 5.6%, dev5 73% / 3.4%, dev6 (harmless only) 11.4% refused,
     dev7 63% / 12.1%, dev8 77% / 8.7%. The held-out split (prompts_hold3.jsonl) is not tested
