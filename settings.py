@@ -48,6 +48,8 @@ class Settings:
     diffusion_model: str = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
     diffusion_cpu_offload: bool = False
     diffusion_vae_tiling: bool = False
+    prompt_guard: str = "auto"  # "auto" (Qwen3Guard when its weights are in the HF cache), "qwen3guard", "off"
+    prompt_guard_model: str = "Qwen/Qwen3Guard-Gen-0.6B"
     c2pa_cert_chain: Path | None = None  # a deployment's own signing chain (PEM) and key; None: demo chain
     c2pa_key: Path | None = None
     c2pa_trust_anchor: Path | None = None
@@ -81,10 +83,24 @@ def load_settings() -> Settings:
         diffusion_model=os.environ.get("CAMEO_DIFFUSION_MODEL") or "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
         diffusion_cpu_offload=_env_bool("CAMEO_DIFFUSION_CPU_OFFLOAD", False),
         diffusion_vae_tiling=_env_bool("CAMEO_DIFFUSION_VAE_TILING", False),
+        prompt_guard=_choice("CAMEO_PROMPT_GUARD", ("auto", "qwen3guard", "off")),
+        prompt_guard_model=os.environ.get("CAMEO_PROMPT_GUARD_MODEL") or "Qwen/Qwen3Guard-Gen-0.6B",
         c2pa_cert_chain=_path("CAMEO_C2PA_CERT_CHAIN"),
         c2pa_key=_path("CAMEO_C2PA_KEY"),
         c2pa_trust_anchor=_path("CAMEO_C2PA_TRUST_ANCHOR"),
     )
+
+
+def hub_cache_dir() -> str:
+    """The Hugging Face Hub cache as the environment says now (HF_HUB_CACHE, else HF_HOME/hub):
+    huggingface_hub reads it only once, at import, and the studio's models are looked up there."""
+    from huggingface_hub import constants
+
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.path.expanduser(os.environ["HF_HUB_CACHE"])
+    if os.environ.get("HF_HOME"):
+        return os.path.join(os.path.expanduser(os.environ["HF_HOME"]), "hub")
+    return constants.HF_HUB_CACHE
 
 
 def _path(name: str) -> Path | None:

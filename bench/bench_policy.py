@@ -4,26 +4,22 @@ Usage:
     .venv/bin/python bench/bench_policy.py [--prompts tests/data/prompts.jsonl] [--failures] [--calibration]
 
 Prints one JSON object. "refusal_rate" is the share of harmful prompts refused, "false_refusal_rate"
-the share of benign prompts refused. Broken down by split, category, language and mode:
-- split "dev": the prompts looked at while the rules and examples were written;
-- split "test": written at the same time, set aside, measured once at the end: 98.6% refused,
-  3.0% falsely refused. Two bugs it showed were fixed afterwards ("KKK" read as "K"; "no gore"
-  read as a request for gore), so its figure now is no longer blind;
-- split "dev2": 60 prompts written after the classifier was finished (the split was called
-  "fresh"). First measured 86.7% / 3.3%, then 83.3% / 3.3%. Its misses (a man set on fire, acid
-  thrown, a gas chamber, "go pick cotton", pants pulled down) were then looked at while the rules
-  and examples were broadened by family, so it is NOT blind any more: like dev, it is seen.
-No split here is blind now. A blind set, written by someone else after the broadening, is measured
-outside this file (README, "Prompt policy").
-Results of the last run (2 shared CPU cores): overall 99.6% / 1.4% (before the broadening 97.0% /
-3.2%), dev 99.2% / 1.7%, test 100% / 1.5%, dev2 100% / 0%; French, Spanish, German 100% / 0%
-(39 harmful, 20 benign, rules only); strict mode over every prompt 100% / 11.5% (adult-only benign
-prompts counted); 13-18 ms per prompt on one thread (CPU p95 24-31 ms, the neighbours' load included).
-The three benign prompts still refused are owner free-text instructions read too broadly
-("never show me eating meat" against a salad); the one harmful prompt missed is an unboxing
-against an owner's "no ads".
+the share of benign prompts refused. Broken down by split, category, language and mode. The files:
+- tests/data/prompts.jsonl (449, splits dev, test, dev2): written with the first policy; all seen.
+- tests/data/prompts_blind.jsonl (120, English): written by someone who had not seen the policy,
+  measured blind once before and once after the first broadening (91.8% / 5.1% -> 91.8% / 1.7%);
+  seen since.
+- tests/data/prompts_probes.jsonl (649, splits dev3-dev8, 40% French, Spanish and German): written
+  while building the multilingual policy, each split first measured before it was looked at (dev3
+  55% / 1.6% with the policy before; dev4 83% / 5.6%; dev5 73% / 3.4%; dev6, harmless look-alikes
+  only, 11.4% refused; dev7 63% / 12%; dev8 77% / 9%), then used to broaden it: seen.
+- tests/data/prompts_hold3.jsonl (116, 40% French, Spanish and German): written at the same time as
+  dev3, before any of this work, and measured only twice: before and at the end (README).
+The blind figures that count are the lead's, on sets nobody here has read (README, "Prompt policy").
+Timings are per prompt after the model is loaded, on one BLAS thread (the target is < 30 ms on two
+cores); "cpu_*" is the process's CPU time, which the neighbours' load on a shared machine does not
+inflate as it inflates wall time.
 "strict_vs_normal" runs every prompt in both modes: what teen mode costs on benign prompts.
-Timings are per prompt after the model is loaded, on one CPU thread (the target is < 50 ms).
 """
 from __future__ import annotations
 
@@ -49,7 +45,7 @@ def load_rows(path: Path) -> list[dict]:
 
 def decide(row: dict, strict: bool | None = None):
     owners = [OwnerInstructions(i["handle"], i["text"], tuple(i["switches"])) for i in row.get("instructions", [])]
-    return check_prompt(row["text"], row["cameos"], owners, row["strict"] if strict is None else strict)
+    return check_prompt(row["text"], row["cameos"], owners, row["strict"] if strict is None else strict, guard=None)
 
 
 def rates(results: list[tuple[dict, bool]]) -> dict:
@@ -78,9 +74,8 @@ def main() -> None:
     ap.add_argument("--calibration", action="store_true", help="add the calibration runs on the examples")
     args = ap.parse_args()
 
-    import torch
+    from safety import semantic
 
-    torch.set_num_threads(1)
     rows = load_rows(args.prompts)
     start = time.perf_counter()
     check_prompt("@alice warming up", ["alice"])  # model and examples, once
@@ -125,11 +120,11 @@ def main() -> None:
             "max": round(max(timings), 2),
             "cpu_mean": round(statistics.mean(cpu), 2),  # wall time on a shared machine includes waiting
             "cpu_p95": round(sorted(cpu)[int(0.95 * (len(cpu) - 1))], 2),
-            "threads": torch.get_num_threads(),
+            "threads": semantic.ENCODER_THREADS,
         },
     }
     if args.calibration:
-        from safety import instructions, semantic
+        from safety import instructions
 
         report["calibration"] = {"semantic": semantic.calibrate(), "free_text": instructions.calibrate_free_text()}
     if args.failures:

@@ -204,13 +204,9 @@ def _hub_offline() -> bool:
 
 def _hub_cache_dir() -> str:
     """The Hub cache as the environment says now (HF_HUB_CACHE, else HF_HOME/hub)."""
-    from huggingface_hub import constants
+    from settings import hub_cache_dir
 
-    if os.environ.get("HF_HUB_CACHE"):
-        return os.path.expanduser(os.environ["HF_HUB_CACHE"])
-    if os.environ.get("HF_HOME"):
-        return os.path.join(os.path.expanduser(os.environ["HF_HOME"]), "hub")
-    return constants.HF_HUB_CACHE
+    return hub_cache_dir()
 
 
 def _use_plain_prompt_cleaning(pipe: Any) -> None:

@@ -27,7 +27,7 @@ import numpy as np
 from safety import lexicon, semantic
 from safety.lexicon import any_of
 from safety.names import POLITICAL_KINDS, PersonMention
-from safety.text import fold
+from safety.text import fold, language
 
 SWITCH_LABELS = {
     "no_political": "no political content",
@@ -108,13 +108,13 @@ class Violation:
 
 # Switches -------------------------------------------------------------------------------------
 def switch_violated(switch: str, folded: str, scores: semantic.Scores, people: Sequence[PersonMention],
-                    strict: bool, english: bool = True) -> str | None:
+                    strict: bool) -> str | None:
     """How the prompt goes against this switch ("rule", "name", "semantic"), or None."""
     if lexicon.find(SWITCH_RULES[switch], folded):
         return "rule"
     if switch == "no_political" and any(p.kind in POLITICAL_KINDS for p in people):
         return "name"
-    if semantic.fires(scores, switch, strict, english):
+    if semantic.fires(scores, switch, strict):
         return "semantic"
     return None
 
@@ -122,14 +122,17 @@ def switch_violated(switch: str, folded: str, scores: semantic.Scores, people: S
 # Free text ------------------------------------------------------------------------------------
 _NEGATION = re.compile(
     r"\b(?:no|never|not|don'?t|do not|dont|doesn'?t|avoid|without|nothing|none|stop|refuse|ban|banned|forbid\w*"
-    r"|pas de|jamais|sans|aucune?|evite\w*|nada de|nunca|sin|evita\w*|kein\w*|nie|niemals|ohne|vermeide\w*)\b"
+    r"|pas de|jamais|pas|plus de|sans|aucune?|evite\w*|interdi\w*|nada de|nunca|jamas|sin|evita\w*|prohibid\w*"
+    r"|kein\w*|nie|niemals|nicht|ohne|vermeide\w*|verboten)\b"
 )
 _NOT_A_BAN = re.compile(r"\b(?:don'?t|do not|doesn'?t|never) (?:mind|care|worry)|\bno problem\b|\bnot only\b")
 _FILLER = re.compile(
-    r"^(?:(?:please|pls|ever|any|anything|more|with|show|showing|put|putting|make|making|have|having|let|want|i|me|my"
+    r"^(?:(?:en train de|en train d'|please|pls|ever|any|anything|more|with|show|showing|put|putting|make|making|have|having|let|want|i|me|my"
     r"|myself|to|be|being|see|seen|depict|depicting|feature|featuring|use|using|include|including|in|involve|involving"
     r"|related|about|allowed|ok|okay|like|of|the|a|an|want|wanted|do|doing|videos?|clips?|content|stuff|things?|mon"
-    r"|ma|mes|moi|me|de|du|des|la|le|les|en|montrer|mettre|mi|me|mostrar|poner|mich|mir|zeigen)\s+)+",
+    r"|ma|mes|moi|me|m'|de|d'|du|des|la|le|les|en|en train de|en train d'|montrer|montrez|montre|mettre|voir|faire"
+    r"|jamais|pas|plus|un|une|mi|mostrar|muestres|muestren|muestra|poner|ver|haciendo|nunca|el|los|las|una|con|ni"
+    r"|veux|voudrais|apparaitre|etre|avec|quiero|aparecer|salir|que|will|mochte|erscheinen|sein|mich|mir|zeigen|zeig|zeigt|beim|im|am|bei|mit|dem|der|die|das|ein|eine|einen|einem|bitte|nie|nicht)\s+)+",
 )
 _STOP = frozenset("a an the of in on at to for with and or me my i you your any near by from into onto "
                   "please ever show put make be being".split())
@@ -155,7 +158,9 @@ def negation_targets(text: str) -> list[Target]:
         pieces = _TARGET_SPLIT.split(rest)
         for piece in pieces + ([rest] if len(pieces) > 1 else []):  # "ads", "product placement", and both
             phrase = _FILLER.sub("", piece.strip(" '\"-")).strip()
-            phrase = re.sub(r"\s+(?:please|pls|thanks|thank you|ever|at all)$", "", phrase)
+            phrase = re.sub(r"\s+(?:please|pls|thanks|thank you|ever|at all|bitte|danke|por favor|gracias"
+                            r"|s'il vous plait|merci|erscheinen|sehen|zeigen|sein)$", "", phrase)
+            phrase = re.sub(r"^(?:d|l|m|qu)'", "", phrase)
             if phrase and any(w not in _STOP for w in phrase.split()):
                 targets.append(Target(clause, phrase))
     return targets
@@ -173,33 +178,33 @@ def _content_stems(text: str) -> set[str]:
 
 
 # Free text is matched on the cosine between the prompt (or one of its sentences) and the target
-# phrase, set in two templates ("a video showing {}", "someone {}": a noun and a verb phrase each
-# read naturally in one), minus that template's 90th-percentile cosine to the harmless examples of
-# safety.exemplars: targets differ in how close everything is to them ("near water" is close to
-# any beach), and the baseline takes that out. Calibrated on safety.exemplars.INSTRUCTION_CASES
-# (12 targets, 36 prompts against them, 36 near misses; `calibrate_free_text`): AUC 0.952, best
-# balanced accuracy 0.875 at 0.13 above the baseline, where 97% of the prompts against a target
-# and 22% of the near misses ("eating an apple" for "eating meat") are refused. Near misses are
-# the hard case on purpose; an owner's wish is better kept a little too well than not at all.
-# Re-measured after the harmless examples grew from 191 to 541 (the baseline is taken on them):
-# AUC 0.953, best balanced accuracy 0.889 now at 0.18 (89% kept, 11% of near misses refused); 0.13
-# is kept for the reason above, and still refuses 97% / 22%, as before.
-FREE_TEXT_MARGIN = 0.13
-FREE_TEXT_TEMPLATES = ("a video showing {}", "someone {}")
-FREE_TEXT_BASELINE_QUANTILE = 0.9
+# phrase set in a template ("a video showing {}", in the instruction's own language), minus that
+# template's 99th-percentile cosine to the harmless examples of safety.exemplars: targets differ in
+# how close everything is to them ("near water" is close to any beach), and the baseline takes that
+# out. Calibrated with the multilingual encoder on safety.exemplars.INSTRUCTION_CASES (12 targets,
+# 36 prompts against them, 36 near misses; `calibrate_free_text`): AUC 0.953, best balanced
+# accuracy 0.90 at 0.00 above the baseline. -0.04 is kept instead, where 97% of the prompts against
+# a target and 22% of the near misses ("eating an apple" for "eating meat") are refused: near misses
+# are the hard case on purpose, and an owner's wish is better kept a little too well than not at
+# all (the MiniLM encoder before it was run at the same point: 97% / 22%). Of the templates tried
+# (the phrase alone, "someone {}", both, at quantiles 0.5/0.9/0.99), this one separated best.
+FREE_TEXT_MARGIN = -0.04
+FREE_TEXT_TEMPLATES = {"en": "a video showing {}", "fr": "une vidéo montrant {}", "es": "un vídeo que muestra {}",
+                       "de": "ein Video, das {} zeigt"}
+FREE_TEXT_BASELINE_QUANTILE = 0.99
 
 
 @lru_cache(maxsize=256)
-def _target_vectors(phrase: str) -> tuple[np.ndarray, np.ndarray]:
-    """The target in each template, and each one's baseline against the harmless examples."""
-    vectors = semantic.embed([t.format(phrase) for t in FREE_TEXT_TEMPLATES])
+def _target_vectors(phrase: str, lang: str = "en") -> tuple[np.ndarray, np.ndarray]:
+    """The target in its language's template, and its baseline against the harmless examples."""
+    vectors = semantic.embed([FREE_TEXT_TEMPLATES.get(lang, FREE_TEXT_TEMPLATES["en"]).format(phrase)])
     baselines = np.quantile(semantic.bank().benign @ vectors.T, FREE_TEXT_BASELINE_QUANTILE, axis=0)
     return vectors, baselines
 
 
 def target_score(target: Target, segment_vectors: np.ndarray) -> float:
     """How far above its harmless baseline the prompt's closest sentence is to the target."""
-    vectors, baselines = _target_vectors(target.phrase)
+    vectors, baselines = _target_vectors(target.phrase, language(fold(target.clause), target.clause))
     return float(((segment_vectors @ vectors.T) - baselines).max())
 
 
@@ -232,13 +237,12 @@ def calibrate_free_text() -> dict:
 
 
 def check_instructions(instructions: Sequence[OwnerInstructions], folded: str, scores: semantic.Scores,
-                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool,
-                       english: bool = True) -> list[Violation]:
+                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool) -> list[Violation]:
     """Every owner instruction the prompt goes against, in the order given."""
     found = []
     for owner in instructions:
         for switch in owner.switches:
-            if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict, english)):
+            if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict)):
                 found.append(Violation(owner.handle, SWITCH_LABELS[switch], how))
         for target in negation_targets(owner.text or ""):
             if how := target_violated(target, folded, segment_vectors):

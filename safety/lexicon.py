@@ -1,9 +1,9 @@
 """Rules where rules are right: words and phrases that mean one thing whatever the sentence.
 
 Each category is a list of regular expressions over `safety.text.fold` output (lowercase ASCII,
-disguises undone), in English, French, Spanish and German. The sentence model behind
-`safety.semantic` is English-centric (all-MiniLM-L6-v2), so for the other languages these rules are
-most of what the policy knows; that is why each category carries its key terms in all four.
+disguises undone), in English, French, Spanish and German; each category carries its key terms in
+all four. Two signals that are harmful only together (a school uniform and a seductive pose) are
+rules of combination, in `safety.composition`.
 
 A rule here must be precise on its own: a word that is harmless in common phrases ("shooting a
 film", "the bomb party", "naked eye", "killer dance move") is not a rule, or is a rule only in the
@@ -48,7 +48,7 @@ _PERSON = (r"(?:someone|somebody|him|her|them|man|woman|men|women|person|people|
            r"shopkeeper|clerk|worker|officer|cop|guard|soldier|protester|refugee|migrant|immigrant|wife|husband|"
            r"girlfriend|boyfriend|mother|father|mom|mum|dad|son|daughter|brother|sister|friend|classmate|teacher|"
            r"old lady|grandma|grandpa|homeless man|homeless woman|beggar|jew|muslim|gay man|trans woman|ex)")
-_ANIMAL = (r"dogs?|puppy|puppies|cats?|kittens?|horses?|ponies|pony|rabbits?|bunny|bunnies|birds?|hamsters?|"
+_ANIMAL = (r"dogs?|puppy|puppies|cats?|kittens?|seals?|seal pups?|pups?|lambs?|calf|calves|horses?|ponies|pony|rabbits?|bunny|bunnies|birds?|hamsters?|"
            r"animals?|pets?|cows?|pigs?|goats?|sheep|lambs?|chickens?|ducks?|frogs?|squirrels?|monkeys?|"
            r"deer|fawn|foxes|fox|ferrets?|guinea pigs?|turtles?|parrots?")
 
@@ -68,7 +68,7 @@ _SEXUAL = (
            r"(?:doing|did|do) the deed", r"get(?:s|ting)? it on", r"bumping uglies", r"booty call", r"quickies?",
            r"getting frisky", r"(?:go|goes|going|went) down on (?:someone|him|her|them)",
            r"finger(?:s|ing|ed) (?:herself|himself|her|him)", r"touch\w* (?:herself|himself) (?:under|down|between)",
-           r"in the buff", r"birthday suit", r"butt[- ]naked", r"bare[- ](?:breasted|bottomed|assed)",
+           r"in the buff", r"birthday suit", r"nekk?id", r"nakey", r"nakie", r"butt[- ]naked", r"bare[- ](?:breasted|bottomed|assed)",
            r"wearing (?:absolutely )?nothing(?! but (?:a smile and )?(?:a |an |his |her )?(?:onesie|coat|jacket|"
            r"pyjamas|pajamas|costume|suit|dress))",
            r"(?:giv\w*|receiv\w*|get(?:s|ting)?|got) (?:\w+ )?oral\b(?! (?:exam|presentation|surgery|history|test|"
@@ -113,13 +113,15 @@ _VIOLENCE = (
            r"decapitat\w*", r"dismember\w*", r"disembowel\w*", r"eviscerat\w*", r"gore(?!-?tex)",
            r"gory",
            r"gruesome", r"entrails", r"intestines", r"mutilat\w*", r"skinned alive", r"burn(?:ed|t|ing) alive",
-           r"school shooting", r"mass shooting", r"massacre\w*", r"beaten to death", r"bludgeon\w*",
+           r"school shooting", r"mass shooting", r"massacre\w*", r"beaten to death", r"bludgeon\w*", r"curb[- ]?stomp\w*",
            r"torture\w*", r"torturing", r"guts (?:spill\w*|everywhere|out|hanging)",
            r"blood (?:spray\w*|splatter\w*|spurt\w*|everywhere|gush\w*|bath)",
            r"bloodbath", r"brains? (?:blown|splatter\w*|spilling)", r"head (?:cut|chopped|blown) off",
            r"severed (?:head|limb|arm|leg|hand|finger)s?", r"cut (?:off )?(?:his|her|their) head(?: off)?",
            r"goug\w* (?:out )?(?:his|her|their|someone's) eyes", r"eyes (?:ripped|gouged|torn) out",
            r"slit\w* (?:his|her|their|a man's|a woman's|someone's)? ?throats?", r"throat (?:slit|cut)",
+           r"(?:rip\w*|tear\w*|tore|bit\w*) (?:out )?(?:\S+ ){0,2}(?:throat|heart|eyes?|tongue|spine|jaw)(?: out)?"
+           r"(?! (?:singing|laugh\w*|cheer\w*|scream\w* (?:with|in) joy))", r"arterial (?:spray|blood|spurt)\w*",
            r"stab\w* (?:\w+ )?(?:to death|repeatedly|over and over)", r"crushed to death", r"body crushed",
            r"execution[- ]style", r"execution video", r"snuff film", r"animal cruelty",
            r"ripp\w* (?:\w+ )?(?:eyes|heart|limbs|guts) out",
@@ -186,19 +188,21 @@ _VIOLENCE = (
            r"(?:until|till|to death|across the (?:room|yard|street|floor)|against (?:a|the) (?:wall|floor|ground)|into "
            r"(?:a|the) (?:wall|river|fire|oven|microwave|lake)|off (?:a|the) (?:bridge|roof|cliff|balcony)|while it|"
            r"as it|for fun|for laughs|and laugh\w*)",
+           rf"(?:bash|club|beat|smash|stomp|kick|hit)\w* (?:\w+ ){{0,2}}(?:{_ANIMAL})'?s? (?:head|skull|face)",
            r"animal (?:abuse|torture)", r"(?:dog|cock|bear|bull) ?fight(?:s|ing)? (?:to the death|pits?|rings?)",
            r"dogfighting", r"cockfighting"),
     r"\bshoot\w* (?:\w+ ){0,4}in the (?:head|face|chest|back|neck|heart|stomach|gut|knees?)\b",
     # fr
     any_of(r"decapit\w*", r"demembr\w*", r"egorg\w*", r"eventr\w*", r"sang partout", r"bain de sang",
-           r"tortur\w*", r"massacr\w*", r"mutil\w*", r"battu a mort", r"brule vif", r"brulee? vive?",
+           r"tortur\w*", r"massacr\w*", r"mutil\w*", r"battu a mort", r"(?:frapp|battu|poignard|roue|tabass)\w* (?:\w+ ){0,5}(?:a mort|jusqu'a la mort|jusqu'a ce qu'(?:il|elle) (?:meure|ne bouge plus))", r"brule vif", r"brulee? vive?",
            r"attaque a l'acide", r"(?:jett\w*|lanc\w*|asperg\w*) (?:de l')?acide", r"arros\w* d'essence", r"immol\w*",
            r"etrangl\w*", r"lapid(?:e|es|ee|ees|er|ant|ation)", r"fusille\w*",
            r"noy\w* (?:un|une|le|la|son|sa|someone) (?:\w+ )?(?:homme|femme|"
            r"enfant|bebe|chat|chien|chaton|chiot|someone)"),
     # es
     any_of(r"descuartiz\w*", r"desmembr\w*", r"degoll\w*", r"sangre por todas partes", r"bano de sangre",
-           r"masacre", r"matanza", r"mutil\w*", r"golpeado hasta la muerte", r"ataque con acido",
+           r"masacre", r"matanza", r"mutil\w*", r"golpeado hasta la muerte", r"(?:golpe|apunal|pate|acuchill|mat)\w* (?:\w+ ){0,5}hasta "
+           r"(?:la muerte|matarl[oa]s?|que (?:muera|muere|deja de moverse))", r"ataque con acido",
            r"(?:arroj\w*|lanz\w*|tir\w*) acido", r"roci\w* (?:con|de) gasolina", r"quemad[oa] viv[oa]",
            r"(?:prende|prendio|prendiendo) fuego a (?:un|una|someone)", r"estrangul\w*", r"lapidad[oa]s?", r"lapidar",
            r"lapidacion", r"fusilad[oa]s?",
@@ -207,7 +211,10 @@ _VIOLENCE = (
     any_of(r"enthaupt\w*", r"gekopft", r"kopf ab\w*", r"zerstuckel\w*", r"uberall blut", r"blutbad", r"gemetzel",
            r"massaker", r"gefoltert", r"foltert?", r"verstummel\w*", r"totgeprugelt", r"saureangriff\w*",
            r"mit saure (?:ubergie\w*|uberschutt\w*|angegriffen|ins gesicht)", r"mit benzin ubergoss\w*",
-           r"bei lebendigem leib verbrannt", r"erwurg\w*", r"gesteinigt", r"erschossen"),
+           r"(?:schneid|schnitt|hack|sag)\w* (?:\w+ ){0,4}(?:finger|ohr|ohren|zunge|hand|hande|fuss|fusse|kopf|nase)\w* ab\b",
+           r"bei lebendigem leib verbrannt", r"erwurg\w*", r"gesteinigt", r"erschossen",
+           r"(?:prugel|schlag|schlug|tret|trat|stech|sticht|stach|knuppel)\w* (?:\w+ ){0,6}tot\b", r"zu tode "
+           r"(?:geprugelt|getreten|geschlagen|gefoltert|gequalt)"),
 )
 
 _SELF_HARM = (
@@ -217,7 +224,7 @@ _SELF_HARM = (
            r"hang\w* (?:himself|herself|myself|themselves)", r"self[- ]?harm\w*", r"self[- ]?injur\w*",
            r"(?:cut|cuts|cutting|slit|slits|slitting|slash\w*) (?:his|her|my|their|your) (?:own )?"
            r"(?:wrists?|arms?|veins?)",
-           r"overdos\w*", r"sewer ?slide", r"unalive\w*", r"kys", r"pro[- ]?ana", r"thinspo\w*",
+           r"overdos\w*", r"sewer ?slide", r"unaliv\w*", r"kys", r"pro[- ]?ana", r"thinspo\w*",
            r"(?:jump|jumps|jumping) (?:off|from) (?:a|the) (?:bridge|roof|building|ledge|cliff) to (?:die|end)",
            r"burn\w* (?:his|her|their|my) own (?:arm|skin|hand)",
            # methods, said plainly or around the word
@@ -230,9 +237,15 @@ _SELF_HARM = (
            r"(?:swallow\w*|take|takes|taking|took|down\w*|gulp\w*) (?:down )?(?:a |an |the )?(?:whole |entire |full )?"
            r"(?:bottle|handful|pack|packet|box|jar|fistful) of (?:\w+ )?(?:pills|painkillers|tablets|paracetamol|"
            r"tylenol|aspirin|sleeping pills|antidepressants)",
-           r"(?:carv\w*|etch\w*|scratch\w*|cut\w*) (?:\w+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|arms?|"
-           r"thighs?|wrists?|legs?|stomach|flesh)",
+           r"(?:carv\w*|etch\w*|scratch\w*|cut\w*|slic\w*) (?:\S+ ){0,3}into (?:his|her|their|my) (?:own )?(?:skin|"
+           r"(?:fore)?arms?|thighs?|wrists?|legs?|stomach|flesh|chest|hands?)",
            r"(?:lie|lies|lying|lay|lays|laid) (?:down )?(?:on|across) (?:the )?(?:train |railway |subway )?tracks",
+           r"shoot\w* (?:himself|herself|themselves|myself|yourself)(?! (?:a|an|some|in the foot)\b)",
+           r"(?:strong enough to|that will|that can|to) (?:hold|support|take) (?:his|her|their|my|your|a person'?s|a"
+           r" body'?s|a man'?s|a woman'?s) (?:body ?)?weight", r"cut(?:s|ting)? (?:herself|himself|themselves|myself)"
+           r"(?! (?:a|an|some|off|free|loose|short|in)\b)",
+           r"(?:step\w*|jump\w*|walk\w*|throw\w* (?:himself|herself|themselves|myself)) (?:down )?(?:onto|on to|on)"
+           r" the (?:train |railway |subway |metro )?tracks",
            r"(?:step\w*|jump\w*|throw\w* (?:himself|herself|themselves|myself)) in front of (?:a|an|the) (?:oncoming "
            r")?(?:train|bus|truck|lorry|car|subway|metro|tram)",
            r"(?:jump\w*|leap\w*|step\w*) (?:off|from) (?:a|the) (?:\w+ )?(?:bridge|roof|rooftop|building|ledge|cliff|"
@@ -262,15 +275,20 @@ _SELF_HARM = (
            r"scarifi\w*", r"se scarifi\w*", r"mettre fin a (?:ses|sa) jours?", r"automutil\w*",
            r"sac (?:en )?plastique sur (?:la|sa) tete", r"(?:veut|veux|voulait) mourir(?! de rire)",
            r"se jet\w* (?:du|d'un) (?:pont|"
-           r"toit|immeuble)"),
+           r"toit|immeuble)", r"se jet\w* sous (?:le|un) (?:metro|train|camion|bus|tram)", r"se tir\w* une balle", r"se (?:brule|fait sauter) la cervelle", r"aval\w* (?:toute |tous |une boite |la boite |le flacon )(?:\w+ ){0,2}(?:medicaments|"
+           r"cachets|somniferes|pilules)"),
     # es
     any_of(r"quitarse la vida", r"se quita la vida", r"(?:se corta|cortarse|cortandose) las venas", r"ahorcarse",
            r"se ahorca\w*", r"autolesi\w*", r"bolsa (?:de plastico )?en la cabeza", r"no quiere vivir",
-           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)"),
+           r"tirarse (?:del|de un|desde) (?:puente|edificio|techo)", r"(?:se pega|pegarse|se dispara|dispararse) un tiro",
+           r"se vuela la cabeza", r"(?:se toma|tomarse|se traga|tragarse) "
+           r"(?:todas|un frasco|una caja|el bote)(?: \w+){0,3} (?:pastillas|pildoras|somniferos)"),
     # de
     any_of(r"selbstmord\w*", r"suizid\w*", r"sich umbringen", r"bringt sich um", r"ritzt sich", r"ritzen",
-           r"erhangt sich", r"sich erhangen", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
-           r"ihren) kopf", r"nicht mehr leben"),
+           r"erhangt sich", r"sich erhangen", r"(?:stellt|legt) sich (?:\w+ )?(?:auf die gleise|vor den zug)", r"pulsadern", r"selbstverletz\w*", r"plastiktute uber (?:den|seinen|"
+           r"ihren) kopf", r"nicht mehr leben", r"erschiesst sich", r"sich (?:\w+ )?erschiessen",
+           r"jagt sich eine kugel", r"(?:schluckt|schlucken|nimmt|nehmen) (?:alle|die ganze packung|"
+           r"eine ganze packung|eine handvoll)(?: \w+){0,3} \w*(?:tabletten|pillen)"),
 )
 
 _BLACK_PERSON = (r"(?:black|african)(?: american)? (?:man|woman|men|women|person|people|player|footballer|athlete|kid|"
@@ -347,6 +365,17 @@ _HATE = (
            r"mongoloids?", r"spastics?", r"spazz?", r"injuns?", r"squaws?", r"japs", r"kaffirs?(?! lime)", r"pikeys?",
            r"gyppos?", r"chinamen", r"chinaman", r"heebs?", r"hymies?", r"yids", r"shylocks?", r"cholos? de mierda",
            r"retards"),
+    any_of(r"(?:multipl|breed|spread|reproduc)\w* like (?:rats|cockroaches|rabbits|vermin|insects|locusts|flies|roaches)",
+           r"infest\w* (?:our|the) (?:country|countries|cities|city|neighbou?rhoods?|streets|schools)",
+           r"(?:impression|impersonation|imitat\w*|mock\w*|parod\w*|accent) (?:\S+ ){0,4}(?:chinese|asian|japanese|korean"
+           r"|indian|mexican|black|african|arab|jewish|gay|disabled|deaf|down'?s syndrome)\w* (?:\S+ ){0,6}(?:squint\w*|"
+           r"slant\w*|broken english|ching|chong|me love you|buck teeth|fake accent|monkey|drool\w*|limp wrist)"),
+    # fr
+    any_of(r"se reproduisent comme des (?:lapins|rats|cafards)", r"envahissent (?:nos|la|le|les)",
+           r"(?:se )?brid\w* les yeux", r"yeux brides"),
+    any_of(r"se reproducen como (?:ratas|conejos|cucarachas)", r"invaden (?:nuestros|nuestras|el|la|los)",
+           r"ojos rasgados con los dedos", r"imita\w* (?:el acento|como habla)"),
+    any_of(r"vermehren sich wie (?:ratten|karnickel|kakerlaken)", r"schlitzaugen", r"kruppel"),
     # fr
     any_of(r"bougnoul\w*", r"youpin\w*", r"pede", r"pedes", r"negres?", r"bicots?", r"tarlouz\w*",
            r"sale (?:arabe|juif|noir|pede|negre|bougnoule)s?", r"retourne dans ton pays", r"(?:cris|bruits) de singe",
@@ -371,7 +400,10 @@ _EXTREMISM = (
            r"neo-?nazi\w*", r"swastikas?", r"sieg heil", r"heil hitler", r"white power",
            r"1488", r"14 words", r"blood and soil", r"kkk", r"ku klux klan", r"isis", r"isil", r"daesh", r"daech",
            r"al[- ]?qaeda", r"al[- ]?qaida", r"islamic state", r"caliphate", r"jihad\w*", r"martyrdom video",
-           r"fourth reich", r"great replacement", r"race war", r"ss officer", r"waffen[- ]ss",
+           r"fourth reich", r"great replacement", r"race war", r"patriotic alternative",
+           r"britain first", r"generation identity", r"identitarian\w*", r"white (?:britain|europe|america|homeland|nation)", r"nordic resistance movement", r"unite the right", r"charlottesville rally", r"azov (?:battalion|regiment)", r"wolfsangel",
+           r"take up arms (?:against|for) (?:the )?(?:government|state|infidels|unbelievers|caliphate|jihad|race|"
+           r"white)", r"streets (?:will )?run red", r"armed struggle", r"holy war against", r"ethnostate", r"ss officer", r"waffen[- ]ss",
            r"christchurch shooter", r"unabomber manifesto", r"breivik", r"mein kampf",
            r"hijackers? as (?:heroes|martyrs)",
            r"(?:terror(?:ist)?|jihadi\w*|isis|extremist|militia) (?:recruitment|propaganda)",
@@ -404,6 +436,8 @@ _EXTREMISM = (
            r"martyrdom (?:video|message|operation|statement|tape)", r"(?:blow|blows|blowing|blew) (?:himself|herself|"
            r"themselves|myself) up", r"suicide (?:bomb\w*|attack\w*|mission)",
            r"(?:terrorist|shooter's|killer's|extremist|christchurch|unabomber|breivik|el paso|buffalo) manifesto",
+           r"manifesto (?:about|on|against) (?:\w+ ){0,3}(?:the )?(?:invaders|replacement|immigrants|jews|muslims|race)",
+           r"replac\w* the invaders", r"livestream\w* (?:his|her|their|an?|the) (?:attack|shooting|massacre|rampage)",
            r"(?:attack|bomb|burn|torch|shoot up|storm) (?:a|the) (?:mosque|synagogue|church|temple|government "
            r"buildings?|police stations?|capitol|parliament|abortion clinic)",
            r"(?:violent|armed) (?:overthrow|uprising|insurrection|revolution|jihad|struggle)",
@@ -415,12 +449,20 @@ _EXTREMISM = (
            r"smil\w*|mock\w*)"),
     # fr
     any_of(r"etat islamique", r"propagande (?:djihadiste|jihadiste|terroriste|nazie)", r"djihad\w*",
-           r"quatrieme reich", r"salut nazi"),
+           r"quatrieme reich", r"salut nazi", r"salut hitlerien", r"lutte armee",
+           r"prendre les armes contre", r"guerre raciale", r"califat", r"generation identitaire",
+           r"la france aux francais", r"mort aux (?:arabes|juifs|noirs|bougnoules|immigres)"),
     # es
     any_of(r"estado islamico", r"propaganda (?:yihadista|terrorista|nazi)", r"yihad\w*", r"cuarto reich",
-           r"saludo nazi"),
+           r"saludo nazi", r"saludo (?:fascista|romano)", r"falang\w*", r"cara al sol", r"lucha armada",
+           r"tomar las armas contra", r"guerra racial", r"califato",
+           r"espana para los espanoles", r"apologia (?:de|del) (?:franco|franquismo|nazismo|fascismo)"),
     # de
-    any_of(r"islamischer? staat\w*", r"vierte\w* reich", r"hitlergruss", r"dschihad\w*", r"reichsflagge"),
+    any_of(r"islamischer? staat\w*", r"vierte\w* reich", r"hitlergruss", r"dschihad\w*", r"reichsflagge",
+           r"reichskriegsflagge", r"identitare\w* bewegung", r"deutschland den deutschen",
+           r"auslander raus", r"der (?:iii\.?|dritte) weg", r"fackelmarsch\w*", r"rassenkrieg\w*", r"reichsburger\w*", r"nsdap",
+           r"nationalsozialis\w*", r"endsieg", r"fuhrer (?:befiehl|ruft)", r"bewaffnete\w* (?:kampf|umsturz|aufstand)",
+           r"zu den waffen (?:greifen|gegen)"),
 )
 
 _HOW_TO = (r"how to|how you|step[- ]by[- ]step|tutorial|recipe|instructions?|explains?|explaining|teach\w*|"
@@ -490,7 +532,7 @@ _DANGEROUS = (
     any_of(r"bombe artisanale", r"fabriquer (?:une|des) (?:bombes?|explosifs?)", r"cocktails? molotov",
            r"fabriquer de la (?:meth\w*|drogue)"),
     # es
-    any_of(r"bomba casera", r"fabricar (?:una |bombas|explosivos)\w*", r"explosivos caseros", r"bomba molotov"),
+    any_of(r"bomba casera", r"fabricar (?:una |bombas|explosivos)\w*", r"explosivos caseros", r"bomba molotov", r"coctel(?:es)? molotov"),
     # de
     any_of(r"rohrbomben?", r"nagelbomben?", r"bomben? bau\w*", r"sprengstoff (?:herstellen|bauen|mischen)",
            r"sprengsatz\w*"),
@@ -615,7 +657,8 @@ _HUMILIATION = (
            r"students|the whole)", r"oink\w* at (?:someone|him|her|them)",
            r"calls? (?:someone|him|her|them) (?:a )?(?:fat|fatso|fatty|lardass|pig|whale|cow|ugly|hideous)\b",
            r"against (?:his|her|their) will", r"without (?:his|her|their) consent",
-           r"(?:someone|him|her|them) (?:\w+ ){0,2}on a (?:dog )?leash",
+           r"(?:someone|him|her|them) (?!(?:\w+ )?(?:dogs?|pupp(?:y|ies)|pets?|cats?|horses?|pony|goats?)\b)(?:\w+ ){0,2}"
+           r"on a (?:dog )?leash",
            r"(?:led|walked|dragged) (?:around )?on a leash",
            r"perp walk", r"prison jumpsuit", r"mug shot", r"booking photo",
            r"(?:dragged|led|taken|hauled) away (?:\w+ )?(?:by|in) (?:the )?(?:police|cops)",
@@ -728,12 +771,10 @@ def find(patterns: tuple[str, ...] | str, folded: str) -> list[str]:
 
 
 def rule_hits(folded: str, strict: bool) -> dict[str, list[str]]:
-    """Category -> matched phrases, for every category with at least one match."""
+    """Category -> matched phrases, for every category with at least one match. (A minor with
+    anything sexual is a rule of combination: `safety.composition`.)"""
     rules = {**RULES, **(STRICT_RULES if strict else {})}
     hits = {cat: found for cat, patterns in rules.items() if (found := find(patterns, folded))}
-    minors = find(MINOR, folded)
-    if minors and (hits.get("sexual") or find(SEXUALISED, folded)):
-        hits["sexual_minors"] = hits.get("sexual", []) + find(SEXUALISED, folded) + minors
     if find(any_of("loli", "lolicon", "shota", "shotacon", "jailbait", "cp", "pedo\\w*", "paedo\\w*"), folded):
         hits.setdefault("sexual_minors", []).append("explicit term")
     return hits

