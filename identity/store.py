@@ -362,6 +362,19 @@ class Store:
         return [self._cipher.decrypt(self.objects.get(self._crop_key(cameo_id, k)), f"{cameo_id}/crop/{k}")
                 for k in range(n)]
 
+    # uploads: a recording on its way from the web process to an enrollment worker ----------------
+    def put_upload(self, name: str, data: bytes) -> str:
+        """Keep a recording, encrypted, until a worker has judged it; returns its key."""
+        key = f"uploads/{name}"
+        self.objects.put(key, self._cipher.encrypt(data, key))
+        return key
+
+    def read_upload(self, key: str) -> bytes:
+        return self._cipher.decrypt(self.objects.get(key), key)
+
+    def delete_upload(self, key: str) -> None:
+        self.objects.delete(key)
+
     # revocation -----------------------------------------------------------
     def revoke_cameo(self, cameo_id: str, actor: str) -> Tombstone:
         """Delete a cameo's biometric data for good, leaving a tombstone and an audit event.

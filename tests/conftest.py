@@ -101,3 +101,33 @@ def make_clip(clip_dir: Path):
         return cache[key]
 
     return make
+
+
+# Jobs and media on more than one machine: .ci/run starts a Redis broker and an S3-compatible server
+# (moto) on loopback and sets these; locally the embedded queue (SQLite) and a media folder are used.
+def _queue_kinds() -> list[str]:
+    return ["sqlite"] + (["redis"] if os.environ.get("TEST_REDIS_URL") else [])
+
+
+def _media_kinds() -> list[str]:
+    return ["local"] + (["s3"] if os.environ.get("TEST_S3_URL") else [])
+
+
+@pytest.fixture(params=_queue_kinds())
+def queue_url(request, tmp_path: Path) -> str:
+    """The embedded queue (a SQLite file) or the CI broker, emptied first."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.db'}"
+    import redis
+
+    url = os.environ["TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture(params=_media_kinds())
+def media_url(request, tmp_path: Path) -> str:
+    """A media folder, or a fresh prefix in the CI bucket (credentials from the AWS_* variables)."""
+    if request.param == "local":
+        return str(tmp_path / "media")
+    return f"{os.environ['TEST_S3_URL'].rstrip('/')}/{uuid.uuid4().hex[:12]}"
