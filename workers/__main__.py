@@ -23,19 +23,31 @@ def _one(queue: str) -> int:
     from workers.local import watch_parent
     from workers.maintenance import start_maintenance
     from workers.queues import JobQueue, make_huey, register
-    from workers.tasks import context
+    from workers.tasks import context, warm_up
 
     settings = load_settings()
+    stop = {"asked": False}
+
+    def parent_gone() -> None:
+        stop["asked"] = True
+        os.kill(os.getpid(), signal.SIGINT)  # Huey's graceful stop: the job in hand is finished first
+
+    watch_parent(parent_gone)
     ctx = context()  # models load now, not in the first job
+    if stop["asked"]:
+        return 0
     huey = make_huey(settings, queue)
     register(huey)
     start_maintenance(JobQueue(settings, ctx.studio.store), settings.job_stale_s)
-    watch_parent(lambda: os.kill(os.getpid(), signal.SIGINT))
     logging.getLogger("cameo.worker").info("%s worker %s ready on %s", queue, ctx.name, settings.queue_location
                                            if settings.queue_url is None else "the broker")
+    warm_up()
     # One worker thread per process; more throughput is more processes (or machines).
     Consumer(huey, workers=1, periodic=False, max_delay=1.0, check_worker_health=True).run()
-    return 0
+    # Stopped gracefully (the job in hand is finished and recorded). Some libraries leave non-daemon
+    # threads behind that would keep the process alive: leave now.
+    logging.shutdown()
+    os._exit(0)
 
 
 def _many(queue: str, n: int) -> int:
@@ -58,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", action="store_true", help="be one worker, in this process")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.one:
         return _one(args.queue)
     return _many(args.queue, max(1, args.processes))

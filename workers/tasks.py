@@ -39,7 +39,7 @@ class WorkerContext:
 
 
 _context: WorkerContext | None = None
-_context_lock = threading.Lock()
+_context_lock = threading.RLock()
 
 
 def use_studio(studio) -> WorkerContext:
@@ -62,6 +62,13 @@ def context() -> WorkerContext:
             if _context is None:
                 use_studio(studio)
     return _context
+
+
+def warm_up() -> None:
+    """Load the models a job loads lazily (the prompt classifier), so the first job does not wait for them."""
+    from safety.policy import check_prompt
+
+    check_prompt("a walk on the beach at sunset", [])
 
 
 class Heartbeat:
