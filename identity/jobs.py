@@ -301,8 +301,8 @@ class JobRecords:
                     values = dict(state="cancelled", code="cancelled", finished_at=now, token=None)
                     bucket = out.failed
                 elif n < (row.max_attempts or 1):
-                    values = dict(state="queued", stage="queued again: " + died, step=0, total=0, token=None,
-                                  worker=None, dispatched_at=None)
+                    values = dict(state="queued", stage="queued", step=0, total=0, token=None, worker=None,
+                                  dispatched_at=None, reason="queued again: " + died)
                     bucket = out.requeued
                 else:
                     values = dict(state="failed", code="worker_died", reason=died, finished_at=now, token=None)

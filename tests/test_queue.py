@@ -162,7 +162,7 @@ def test_a_job_whose_worker_went_silent_is_tried_once_more_then_failed(records):
     later = time.time() + 100
     assert records.reap(stale_after_s=30, now=later).requeued == [job.id]
     again = records.get(job.id)
-    assert again.state == "queued" and again.dispatched_at is None and "stopped" in again.stage
+    assert again.state == "queued" and again.dispatched_at is None and "stopped" in again.reason
     assert records.heartbeat(first) is False  # the old attempt lost the job
     assert records.finish(first, {"clip_id": "x"}) is False
     second = records.claim(job.id, "w2")

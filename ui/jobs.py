@@ -29,7 +29,7 @@ def describe(job: Job, queue: JobQueue) -> str:
     if job.state == "queued":
         if not queue.status().reachable or job.dispatched_at is None:
             return ("The job queue is unreachable right now: your job is saved and starts as soon as it is back")
-        note = f" ({job.stage.removeprefix('queued again: ')})" if job.stage.startswith("queued again") else ""
+        note = f" ({job.reason})" if job.reason else ""
         return f"Waiting for a worker{note}"
     if job.state == "running":
         stage = STAGES.get(job.stage, job.stage)

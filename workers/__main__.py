@@ -39,9 +39,9 @@ def _one(queue: str) -> int:
     huey = make_huey(settings, queue)
     register(huey)
     start_maintenance(JobQueue(settings, ctx.studio.store), settings.job_stale_s)
+    warm_up()
     logging.getLogger("cameo.worker").info("%s worker %s ready on %s", queue, ctx.name, settings.queue_location
                                            if settings.queue_url is None else "the broker")
-    warm_up()
     # One worker thread per process; more throughput is more processes (or machines).
     Consumer(huey, workers=1, periodic=False, max_delay=1.0, check_worker_health=True).run()
     # Stopped gracefully (the job in hand is finished and recorded). Some libraries leave non-daemon
