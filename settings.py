@@ -60,7 +60,7 @@ class Settings:
     job_heartbeat_s: float = 5.0  # how often a running job's worker says it is alive
     job_stale_s: float = 60.0  # a running job silent this long is taken to have lost its worker
     generate_attempts: int = 2  # a generation whose worker died is tried once more
-    signed_url_ttl_s: int = 900  # clips from a bucket: signed URLs valid this long; 0: streamed through the app
+    signed_url_ttl_s: int = 900  # clips in a bucket: a signed download link valid this long (0: none)
 
     @property
     def media_dir(self) -> Path:

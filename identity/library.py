@@ -55,14 +55,11 @@ class ClipLibrary:
         copy = self.cache_dir / f"{clip.id}.mp4"
         return copy if copy.is_file() else self.objects.download(clip.file, copy)
 
-    def playable(self, clip: Clip, signed_url_ttl_s: int | None = None) -> str:
-        """What a browser should load: a signed URL of the object where the store can sign one and
-        `signed_url_ttl_s` asks for it, else a local file the app streams."""
-        if signed_url_ttl_s:
-            url = self.objects.signed_url(clip.file, signed_url_ttl_s)
-            if url:
-                return url
-        return str(self.path(clip))
+    def signed_url(self, clip: Clip, ttl_s: int) -> str | None:
+        """A time-limited link to the clip's object in a bucket, for a browser to fetch from there;
+        None for a local folder (or ttl_s 0). The player itself streams through the app (`path`):
+        Gradio fetches a URL-valued video server-side, and a taken-down clip must stop playing at once."""
+        return self.objects.signed_url(clip.file, ttl_s) if ttl_s else None
 
     def save(self, requester: Account, cameo_ids: list[str], src: Path, *, clip_id: str, prompt: str, meta: dict,
              publish: bool, remix_of: str | None = None, guard: SaveGuard | None = None) -> SavedClip | Refusal:

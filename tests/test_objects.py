@@ -84,17 +84,19 @@ def test_a_clip_is_served_from_the_store_and_gone_after_a_takedown(media_store, 
     src = tmp_path / "made.mp4"
     src.write_bytes(b"\x00\x00\x00\x18ftypmp42 a stand-in for a clip")
     saved = library.save(alice, [cameo], src, clip_id="0123456789abcdef", prompt="a walk", meta={}, publish=True)
-    served = library.playable(saved.clip, signed_url_ttl_s=600)
+    local = library.path(saved.clip)  # what the app streams to the player
+    assert local.read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+    signed = library.signed_url(saved.clip, 600)
     if media_store.objects.is_local:
-        assert Path(served).read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+        assert signed is None
     else:
-        assert served.startswith("http") and "X-Amz-Signature" in served
-        assert httpx.get(served, timeout=30).content.startswith(b"\x00\x00\x00\x18ftyp")
-        assert Path(library.playable(saved.clip, signed_url_ttl_s=0)).read_bytes().startswith(b"\x00\x00\x00\x18")
+        assert signed.startswith("http") and "X-Amz-Signature" in signed
+        assert httpx.get(signed, timeout=30).content.startswith(b"\x00\x00\x00\x18ftyp")
     library.delete(alice, saved.clip.id)
     assert media_store.objects.list("clips/") == []
     if not media_store.objects.is_local:
-        assert httpx.get(served, timeout=30).status_code == 404
+        assert not local.exists()  # the app's cached copy goes with the takedown
+        assert httpx.get(signed, timeout=30).status_code == 404
 
 
 def test_a_media_url_that_cannot_be_used_is_a_clear_error():

@@ -35,9 +35,11 @@ def provenance_markdown(result: JobResult | Clip) -> str:
             + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
 
 
-def playable(studio: Studio, clip: Clip) -> str:
-    """The clip for the player: a signed URL of its object in a bucket, else a local file Gradio streams."""
-    return studio.library.playable(clip, studio.settings.signed_url_ttl_s)
+def storage_link(studio: Studio, clip: Clip) -> str:
+    """Where the media store is a bucket: a signed link to the clip's object there, valid for a while."""
+    ttl = studio.settings.signed_url_ttl_s
+    url = studio.library.signed_url(clip, ttl)
+    return f"\n- [Download from storage]({url}) (link valid for {max(1, ttl // 60)} min)\n" if url else ""
 
 
 def build(studio: Studio, account: gr.State, queue: JobQueue):
@@ -77,8 +79,10 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
         clip = await anyio.to_thread.run_sync(studio.library.get, done["clip_id"])
         if clip is None or clip.status == "removed":
             raise gr.Error("The clip was taken down before you could see it.")
-        path = await anyio.to_thread.run_sync(playable, studio, clip)
-        return path, provenance_markdown(clip), clip.id, "Saved as a draft: only you see it until you publish."
+        path = await anyio.to_thread.run_sync(studio.library.path, clip)  # streamed from the media store
+        link = await anyio.to_thread.run_sync(storage_link, studio, clip)
+        return (str(path), provenance_markdown(clip) + link, clip.id,
+                "Saved as a draft: only you see it until you publish.")
 
     @friendly
     def cancel(acc):
