@@ -27,9 +27,9 @@ ADULT = time.gmtime().tm_year - 30
 
 
 @pytest.fixture()
-def web(tmp_path: Path, database_url: str, queue_url: str, media_url: str):
+def web(tmp_path: Path, deployment_urls):
     """A studio, its JobQueue, alice (cameo open to everyone) and bob; no worker yet."""
-    settings = settings_from(studio_env(tmp_path, database_url, queue_url, media_url))
+    settings = settings_from(studio_env(tmp_path, *deployment_urls))
     studio = build_studio(settings, backend=PreviewBackend())
     queue = JobQueue(settings, studio.store)
     cameo = enroll_real(studio.store, studio.enroller.backend, "alice", birth_year=ADULT)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -25,7 +24,6 @@ from identity.jobs import JobRecords
 from pipeline.preview import PreviewBackend
 from pipeline.studio import build_studio
 from tests.cameo_factory import enroll_real
-from tests.conftest import fresh_database
 from tests.processes import AppProcess, kill_all, redis_server, wait_gone, worker_pids
 from tests.studio_env import settings_from, studio_env
 
@@ -34,27 +32,10 @@ PASSWORD = "bob's long password!"
 JOB_S = 300  # a preview clip takes 5-20 s here; workers start in 10-40 s under load
 
 
-def _deployments() -> list[str]:
-    return ["embedded"] + (["distributed"] if os.environ.get("TEST_REDIS_URL") and os.environ.get("TEST_S3_URL")
-                           else [])
-
-
-@pytest.fixture(params=_deployments())
-def deployment(request, tmp_path: Path):
+@pytest.fixture()
+def deployment(tmp_path: Path, deployment_urls) -> dict[str, str]:
     """The environment of one studio: embedded, or database + broker + bucket on loopback."""
-    with ExitStack() as stack:
-        if request.param == "embedded":
-            env = studio_env(tmp_path, f"sqlite:///{tmp_path / 'studio.db'}", f"sqlite:///{tmp_path / 'queue.db'}",
-                             str(tmp_path / "media"))
-        else:
-            import redis
-
-            kind = "postgresql" if os.environ.get("TEST_POSTGRES_URL") else "sqlite"
-            db = stack.enter_context(fresh_database(kind, tmp_path))
-            redis.Redis.from_url(os.environ["TEST_REDIS_URL"]).flushdb()
-            bucket = f"{os.environ['TEST_S3_URL'].rstrip('/')}/{os.urandom(6).hex()}"
-            env = studio_env(tmp_path, db, os.environ["TEST_REDIS_URL"], bucket)
-        yield env
+    return studio_env(tmp_path, *deployment_urls)
 
 
 class People:
