@@ -290,6 +290,10 @@ class JobRecords:
         while attempts remain, else failed saying the worker stopped."""
         now = time.time() if now is None else now
         out = Reaped()
+        with self._reader() as s:  # the common case, nothing stale, takes no write lock
+            if s.scalar(select(JobRow.id).where(JobRow.state == "running",
+                                                JobRow.heartbeat_at < now - stale_after_s).limit(1)) is None:
+                return out
         with self._session.begin() as s:
             stale = list(s.scalars(select(JobRow).where(JobRow.state == "running",
                                                         JobRow.heartbeat_at < now - stale_after_s)))
