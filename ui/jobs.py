@@ -27,7 +27,7 @@ JOB_COLUMNS = ["when", "job", "what", "state", "progress", "note"]
 def describe(job: Job, queue: JobQueue) -> str:
     """One line on where a job stands, for the progress bar and the jobs table."""
     if job.state == "queued":
-        if not queue.status().reachable or job.dispatched_at is None:
+        if not queue.reachable or job.dispatched_at is None:
             return ("The job queue is unreachable right now: your job is saved and starts as soon as it is back")
         note = f" ({job.reason})" if job.reason else ""
         return f"Waiting for a worker{note}"

@@ -141,6 +141,11 @@ class JobQueue:
         self._set_reachable(True)
         return True
 
+    @property
+    def reachable(self) -> bool:
+        """Whether the broker answered the last time it was asked (no query)."""
+        return self._reachable
+
     def status(self) -> QueueStatus:
         counts = self.records.counts()
         if not self._reachable:
