@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,8 +44,15 @@ def fresh_database(kind: str, folder: Path):
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        for attempt in range(10):  # a background worker of the server's own (autovacuum) may hold it a moment
+            try:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+                break
+            except Exception:  # noqa: BLE001 - retried, then raised
+                if attempt == 9:
+                    raise
+                time.sleep(1)
         admin.dispose()
 
 

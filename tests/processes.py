@@ -61,13 +61,17 @@ class AppProcess:
             self.proc.wait(timeout=30)
 
     def stop(self) -> None:
+        """Stop it; its workers follow (they watch their parent) and are waited for, killed if slow."""
         if self.proc and self.proc.poll() is None:
+            workers = worker_pids(self.proc.pid)
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=20)
+            wait_gone(workers, 60)
+            kill_all([p for p in workers if Path(f"/proc/{p}").exists()])
 
 
 def worker_pids(parent_pid: int) -> list[int]:
