@@ -4,9 +4,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import gradio as gr
-
 import anyio
+import gradio as gr
 
 from identity.challenge import Challenge
 from identity.consent import LEVELS, SWITCHES

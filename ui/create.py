@@ -1,9 +1,8 @@
 """Create: prompt, cameos I may use, length and shape; a job with real progress; publish or keep a draft."""
 from __future__ import annotations
 
-import gradio as gr
-
 import anyio
+import gradio as gr
 
 from identity.clips import Clip
 from identity.consent import Refusal
