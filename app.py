@@ -1,6 +1,7 @@
 """Cameo Studio, the Gradio app: tabs and wiring only; every rule lives in identity/, pipeline/ and safety/."""
 from __future__ import annotations
 
+import atexit
 import os
 
 import gradio as gr
@@ -15,8 +16,7 @@ from ui import people as people_tab
 from ui import verify as verify_tab
 from ui.common import who
 from ui.takedown import start_sweeper
-
-GENERATION_CONCURRENCY = 1  # one generation at a time: the rest of the app stays responsive
+from workers.queues import JobQueue
 
 
 def on_space_with_oauth() -> bool:
@@ -24,7 +24,9 @@ def on_space_with_oauth() -> bool:
     return bool(os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"))
 
 
-def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False) -> gr.Blocks:
+def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False, queue: JobQueue | None = None) -> gr.Blocks:
+    """The page. It only reads and enqueues: enrollment analysis and generation run in workers (workers/)."""
+    queue = queue or JobQueue(studio.settings, studio.store)
     # Gradio's own upload cache is swept hourly too, in case a request dies before the unlink.
     with gr.Blocks(title="Cameo Studio", delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# Cameo Studio\nPut real people into generated clips, only with their verified, revocable consent.")
@@ -33,11 +35,11 @@ def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False) -> gr.Bloc
             with gr.Tab("Account", id="account"):
                 status, from_profile = account_tab.build(studio, account, oauth)
             with gr.Tab("My cameo", id="cameo"):
-                load_mine, mine = cameo_tab.build(studio, account, allow_upload)
+                load_mine, mine = cameo_tab.build(studio, account, allow_upload, queue)
             with gr.Tab("People", id="people"):
                 load_people, people_outs = people_tab.build(studio, account)
             with gr.Tab("Create", id="create") as create:
-                load_picker, picker, create_inputs = create_tab.build(studio, account)
+                load_picker, picker, create_inputs = create_tab.build(studio, account, queue)
             with gr.Tab("Feed", id="feed") as feed:
                 load_feed, feed_outs = feed_tab.build_feed(studio, account, create_inputs)
             with gr.Tab("Appearances & inbox", id="appearances") as appearances:
@@ -59,10 +61,29 @@ def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False) -> gr.Bloc
     return demo
 
 
+def start_workers(settings, studio: Studio, queue: JobQueue):
+    """The embedded mode's workers: local worker processes per queue, or the GPU queue served in this
+    process (ZeroGPU); plus the maintenance thread (dispatch what the broker missed, reap dead workers)."""
+    from workers.inline import start_inline_worker
+    from workers.local import LocalWorkers
+    from workers.maintenance import start_maintenance
+
+    start_maintenance(queue, settings.job_stale_s)
+    counts = {"cpu": settings.local_cpu_workers, "gpu": 0 if settings.inline_gpu_worker else settings.local_gpu_workers}
+    local = LocalWorkers(counts).start() if any(counts.values()) else None
+    if local is not None:
+        atexit.register(local.stop)
+    if settings.inline_gpu_worker:
+        start_inline_worker(queue, studio, "gpu")
+    return local
+
+
 def main() -> None:
     settings = load_settings()
     studio = build_studio(settings)
-    demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth())
+    queue = JobQueue(settings, studio.store)
+    start_workers(settings, studio, queue)
+    demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth(), queue=queue)
     start_sweeper(studio.library)  # takedowns made by other processes reach Gradio's cache too
     demo.queue(default_concurrency_limit=4).launch(
         server_name=os.environ.get("CAMEO_HOST", "0.0.0.0"), server_port=int(os.environ.get("CAMEO_PORT", 7860)),

@@ -53,10 +53,25 @@ class Settings:
     c2pa_cert_chain: Path | None = None  # a deployment's own signing chain (PEM) and key; None: demo chain
     c2pa_key: Path | None = None
     c2pa_trust_anchor: Path | None = None
+    # Jobs and media for more than one machine (README, "One studio, many machines").
+    queue_url: str | None = None  # None: the embedded queue (SQLite file in data_dir); redis://...: a broker
+    media_url: str | None = None  # None: the media folder; s3://bucket/prefix: a bucket (AWS_* variables)
+    local_cpu_workers: int = 1  # worker processes the web process starts for the CPU queue
+    local_gpu_workers: int = 1  # ... and for the GPU queue (0 where workers run on other machines)
+    inline_gpu_worker: bool = False  # serve the GPU queue in the web process (ZeroGPU: spaces.GPU needs it)
+    job_heartbeat_s: float = 5.0  # how often a running job's worker says it is alive
+    job_stale_s: float = 60.0  # a running job silent this long is taken to have lost its worker
+    generate_attempts: int = 2  # a generation whose worker died is tried once more
+    signed_url_ttl_s: int = 900  # clips in a bucket: a signed download link valid this long (0: none)
 
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def queue_location(self) -> str:
+        """The broker URL, or the embedded queue's SQLite file."""
+        return self.queue_url or f"sqlite:///{(self.data_dir / 'queue.db').as_posix()}"
 
 
 def load_settings() -> Settings:
@@ -88,6 +103,16 @@ def load_settings() -> Settings:
         c2pa_cert_chain=_path("CAMEO_C2PA_CERT_CHAIN"),
         c2pa_key=_path("CAMEO_C2PA_KEY"),
         c2pa_trust_anchor=_path("CAMEO_C2PA_TRUST_ANCHOR"),
+        queue_url=os.environ.get("CAMEO_QUEUE_URL") or None,
+        media_url=os.environ.get("CAMEO_MEDIA_URL") or None,
+        local_cpu_workers=_int("CAMEO_LOCAL_CPU_WORKERS", 1),
+        local_gpu_workers=_int("CAMEO_LOCAL_GPU_WORKERS", 1),
+        # ZeroGPU Spaces set SPACES_ZERO_GPU; there the GPU is usable only inside the web process.
+        inline_gpu_worker=_env_bool("CAMEO_INLINE_GPU_WORKER", default=bool(os.environ.get("SPACES_ZERO_GPU"))),
+        job_heartbeat_s=float(os.environ.get("CAMEO_JOB_HEARTBEAT_S") or 5.0),
+        job_stale_s=float(os.environ.get("CAMEO_JOB_STALE_S") or 60.0),
+        generate_attempts=_int("CAMEO_GENERATE_ATTEMPTS", 2, lowest=1),
+        signed_url_ttl_s=_int("CAMEO_SIGNED_URL_TTL_S", 900),
     )
 
 
@@ -101,6 +126,19 @@ def hub_cache_dir() -> str:
     if os.environ.get("HF_HOME"):
         return os.path.join(os.path.expanduser(os.environ["HF_HOME"]), "hub")
     return constants.HF_HUB_CACHE
+
+
+def _int(name: str, default: int, lowest: int = 0) -> int:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a whole number") from None
+    if value < lowest:
+        raise ValueError(f"{name}={raw!r}: expected at least {lowest}")
+    return value
 
 
 def _path(name: str) -> Path | None:

@@ -1,11 +1,15 @@
 """Loopback load test: N people use the served studio at once, through its API, one session each.
 
 Usage:
-    .venv/bin/python bench/bench_load.py [--users 10 50] [--generate-fraction 0.25] [--min-generators 3]
-                                         [--feed-views 5] [--think 0.5] [--ramp 5] [--owners 3] [--json]
+    .venv/bin/python bench/bench_load.py [--workers 1 2] [--users 10 30] [--generate-fraction 0.25]
+                                         [--min-generators 3] [--feed-views 5] [--think 0.5] [--ramp 5]
+                                         [--owners 3] [--json]
 
-For each N a fresh studio is started as a subprocess (`app.py`) on 127.0.0.1 with a
-temporary CAMEO_DATA_DIR, the preview generation backend and the dlib face backend.
+For each number of workers W and each N a fresh studio is started as a subprocess
+(`app.py`) on 127.0.0.1 with a temporary CAMEO_DATA_DIR, the preview generation backend
+and the dlib face backend, in the embedded mode: the web process starts W worker
+processes on the GPU queue (which makes the clips; no CPU-queue worker, as nobody
+enrolls here) and the SQLite queue. The run starts once every worker said it is ready.
 Before it starts, cameo owners (alice and bob from tests/fixtures, carol from
 ../shared/fixtures when present) are created in the same SQLite database with real
 cameos (tests/cameo_factory.py) open to everyone. One warm-up clip is made through
@@ -15,8 +19,8 @@ Then N simulated people start over --ramp seconds, each a thread with its own
 gradio_client.Client (its own session): a page load (GET / and /config), /sign_up,
 --feed-views calls to /feed with --think seconds of pause between them; a fraction
 of them (at least --min-generators) submit a 2 s 16:9 preview clip of an open cameo
-(/generate, concurrency 1 in the app) and /publish it. A prober GETs / and /config
-once a second for the whole run.
+(/generate: the page enqueues a job and follows its record until a worker has made
+it) and /publish it. A prober GETs / and /config once a second for the whole run.
 
 Reported per N (one JSON object): p50/p95/max wall time of each call (client.submit until
 the result, as client.predict would), split into the wait in Gradio's queue (until the
@@ -26,7 +30,11 @@ all "queue". Also: the deepest queue position seen per endpoint, page-load times
 and error counts, the CPU seconds of the studio and of this load generator during the
 load, the server log's tracebacks and "database is locked" lines, and jobs_lost:
 generations submitted minus the submitters' clips that are published in the store.
-Exits non-zero on any error, lost job or server traceback.
+From the job records: generation throughput (clips per minute, from the first job's
+creation to the last one's end), queue wait (created until a worker started it) and
+run time per job; the CPU seconds of the workers; the load average before and after.
+Exits non-zero on any error, lost job or server traceback. Last, a Markdown table of
+every run (the README's).
 
 Run time on a shared 2-core machine (defaults, both N): about 3.5 minutes; per N about
 25 s of setup and a 10 s warm-up clip, then 20-35 s of load for N=10 (3 clips) and
@@ -148,11 +156,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def studio_env(data_dir: Path, port: int) -> dict[str, str]:
+def studio_env(data_dir: Path, port: int, workers: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAMEO_", "DATABASE_URL", "SPACE_ID"))}
     env.update(CAMEO_DATA_DIR=str(data_dir), CAMEO_GENERATION_BACKEND="preview", CAMEO_FACE_BACKEND="dlib",
-               CAMEO_HOST="127.0.0.1", CAMEO_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False")
+               CAMEO_HOST="127.0.0.1", CAMEO_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False",
+               CAMEO_LOCAL_GPU_WORKERS=str(workers), CAMEO_LOCAL_CPU_WORKERS="0")
     return env
+
+
+def wait_for_workers(log: Path, n: int, timeout_s: float = SERVER_START_TIMEOUT_S) -> None:
+    """Until n workers have logged that they are ready (models loaded)."""
+    deadline = time.monotonic() + timeout_s
+    while len(re.findall(r"gpu worker \S+ ready", log.read_text(errors="replace"))) < n:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{n} workers were not ready in {timeout_s:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return out
+
+
+def load_average() -> list[float]:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return []
 
 
 def set_up_owners(env: dict[str, str], n_owners: int) -> list[str]:
@@ -289,18 +326,20 @@ def generator_indices(n: int, fraction: float, minimum: int) -> set[int]:
     return {round(j * n / k) for j in range(k)} if k else set()
 
 
-def run_load(n: int, args, work: Path) -> dict:
+def run_load(n: int, workers: int, args, work: Path) -> dict:
     data_dir, port = work / "data", _free_port()
-    env = studio_env(data_dir, port)
+    env = studio_env(data_dir, port, workers)
     t0 = time.perf_counter()
     owners = set_up_owners(env, args.owners)
     log = work / "studio.log"
     proc = start_server(env, log)
     url = f"http://127.0.0.1:{port}/"
     downloads = work / "downloads"
-    setup_s = time.perf_counter() - t0
-    print(f"[N={n}] studio up on {url} with owners {owners} after {setup_s:.0f} s", file=sys.stderr)
     try:
+        wait_for_workers(log, workers)
+        setup_s = time.perf_counter() - t0
+        print(f"[W={workers} N={n}] studio up on {url} with owners {owners} and {workers} workers after "
+              f"{setup_s:.0f} s", file=sys.stderr)
         warm = Results()  # models load on the first clip: not part of the measurement
         warm_client = _client(url, downloads)
         warm_client.predict(owners[0], PASSWORD, api_name="/log_in")
@@ -317,7 +356,11 @@ def run_load(n: int, args, work: Path) -> dict:
             res, url, downloads, f"{tag}_{i:03d}", owners[i % len(owners)] if i in gens else None, 1000 + i,
             args.feed_views, args.think, np.random.default_rng(i))) for i in range(n)]
         probe = threading.Thread(target=prober, args=(res, url, stop), daemon=True)
+        worker_pids = children(proc.pid)
+        load_before = load_average()
         start, cpu_bench, cpu_studio = time.perf_counter(), time.process_time(), cpu_seconds(proc.pid)
+        cpu_workers = sum(cpu_seconds(p) for p in worker_pids)
+        started_at = time.time()
         probe.start()
         for i, t in enumerate(threads):
             t.start()
@@ -327,12 +370,14 @@ def run_load(n: int, args, work: Path) -> dict:
             t.join()
         load_s = time.perf_counter() - start
         cpu = {"studio": round(cpu_seconds(proc.pid) - cpu_studio, 1),
-               "load_generator": round(time.process_time() - cpu_bench, 1)}
+               "workers": round(sum(cpu_seconds(p) for p in worker_pids) - cpu_workers, 1),
+               "load_generator": round(time.process_time() - cpu_bench, 1),
+               "load_average_before": load_before, "load_average_after": load_average()}
         stop.set()
         probe.join()
     finally:
         stop_server(proc)
-    return finish(n, res, gens, owners, env, log, setup_s, load_s, cpu, args)
+    return finish(n, workers, res, gens, owners, env, log, setup_s, load_s, cpu, started_at, args)
 
 
 def studio_for(env: dict[str, str]):
@@ -349,17 +394,38 @@ def studio_for(env: dict[str, str]):
         os.environ.update(saved)
 
 
-def published_clips(env: dict[str, str]) -> list:
+def published_clips_and_jobs(env: dict[str, str], since: float) -> tuple[list, list]:
+    from sqlalchemy import select
+
+    from identity.jobs import JobRow, _to_job
+
     studio = studio_for(env)
     try:
-        return studio.library.feed(limit=1_000_000)
+        with studio.store.reader() as s:
+            jobs = [_to_job(r) for r in s.scalars(select(JobRow).where(JobRow.kind == "generate",
+                                                                         JobRow.created_at >= since))]
+        return studio.library.feed(limit=1_000_000), jobs
     finally:
         studio.store.engine.dispose()
 
 
-def finish(n: int, res: Results, gens: set[int], owners: list[str], env: dict[str, str], log: Path,
-           setup_s: float, load_s: float, cpu: dict, args) -> dict:
-    feed = {c.id: c for c in published_clips(env)}
+def job_figures(jobs: list) -> dict:
+    """Throughput, queue wait and run time from the job records of one run."""
+    done = [j for j in jobs if j.state == "done"]
+    if not done:
+        return {"jobs": len(jobs), "done": 0}
+    span = max(j.finished_at for j in done) - min(j.created_at for j in jobs)
+    return {"jobs": len(jobs), "done": len(done), "states": sorted({j.state for j in jobs}),
+            "clips_per_minute": round(60 * len(done) / span, 2) if span > 0 else None,
+            "queue_wait_s": _stats([j.queue_wait_s for j in done]),
+            "run_s": _stats([j.finished_at - j.started_at for j in done]),
+            "attempts_max": max(j.attempts for j in done)}
+
+
+def finish(n: int, workers: int, res: Results, gens: set[int], owners: list[str], env: dict[str, str], log: Path,
+           setup_s: float, load_s: float, cpu: dict, started_at: float, args) -> dict:
+    clips, jobs = published_clips_and_jobs(env, started_at)
+    feed = {c.id: c for c in clips}
     submitted = len(res.generated)
     mine = [cid for h, cid in res.generated if cid in feed and feed[cid].creator_handle == h]
     server_log = log.read_text(errors="replace")
@@ -370,12 +436,13 @@ def finish(n: int, res: Results, gens: set[int], owners: list[str], env: dict[st
     pages = {p: _stats(res.latency.get(f"GET /{p}", []) + res.latency.get(f"probe GET /{p}", []))
              for p in ("", "config")}
     return {
-        "users": n, "generators": len(gens), "owners": owners, "feed_views_per_user": args.feed_views,
+        "workers": workers, "users": n, "generators": len(gens), "owners": owners, "feed_views_per_user": args.feed_views,
         "think_s": args.think, "ramp_s": args.ramp, "cpu_cores": os.cpu_count(),
         "setup_s": round(setup_s, 1), "load_s": round(load_s, 1), "cpu_s_during_load": cpu,
         "latency_s": {k: _stats(v) for k, v in sorted(res.latency.items())
                       if not k.startswith(("GET", "probe"))},
-        "generate_queue_wait_s": _stats(res.queue_wait.get("/generate", [])),
+        "generation_jobs": job_figures(jobs),
+        "generate_gradio_queue_wait_s": _stats(res.queue_wait.get("/generate", [])),
         "generate_processing_s": _stats(res.processing.get("/generate", [])),
         "queue_wait_s": {k: _stats(v) for k, v in sorted(res.queue_wait.items())},
         "processing_s": {k: _stats(v) for k, v in sorted(res.processing.items())},
@@ -392,7 +459,8 @@ def finish(n: int, res: Results, gens: set[int], owners: list[str], env: dict[st
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--users", type=int, nargs="+", default=[10, 50], help="simulated people, one run per number")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes, one run per number")
+    ap.add_argument("--users", type=int, nargs="+", default=[10, 30], help="simulated people, one run per number")
     ap.add_argument("--generate-fraction", type=float, default=0.25, help="share of people who make a clip")
     ap.add_argument("--min-generators", type=int, default=3, help="at least this many make a clip")
     ap.add_argument("--feed-views", type=int, default=5, help="/feed calls per person")
@@ -401,13 +469,37 @@ def main() -> None:
     ap.add_argument("--owners", type=int, default=3, help="cameo owners open to everyone (2 or 3)")
     ap.add_argument("--json", action="store_true", help="indented JSON")
     args = ap.parse_args()
-    failed = False
-    for n in args.users:
-        with tempfile.TemporaryDirectory(prefix=f"cameo-load-{n}-") as tmp:
-            report = run_load(n, args, Path(tmp))
-        print(json.dumps(report, indent=2 if args.json else None), flush=True)
-        failed |= bool(report["errors"] or report["jobs_lost"] or report["server_log"]["tracebacks"])
+    failed, reports = False, []
+    for w in args.workers:
+        for n in args.users:
+            with tempfile.TemporaryDirectory(prefix=f"cameo-load-{w}w-{n}-") as tmp:
+                report = run_load(n, w, args, Path(tmp))
+            reports.append(report)
+            print(json.dumps(report, indent=2 if args.json else None), flush=True)
+            failed |= bool(report["errors"] or report["jobs_lost"] or report["server_log"]["tracebacks"])
+    print(markdown_table(reports), flush=True)
     sys.exit(1 if failed else 0)
+
+
+def markdown_table(reports: list[dict]) -> str:
+    """One row per run: the figures the README reports."""
+    def pair(d: dict) -> str:
+        return f"{d['p50']:.2f} / {d['p95']:.2f}" if d.get("n") else "n/a"
+
+    lines = ["| workers | users (clips) | clips per minute | queue wait p50 / p95 (s) | clip total p50 / p95 (s) "
+             "| page GET / p50 / p95 (s) | /config p50 / p95 (s) | errors / lost | load average before / after |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in reports:
+        jobs = r["generation_jobs"]
+        cpu = r["cpu_s_during_load"]
+        lines.append(
+            f"| {r['workers']} | {r['users']} ({r['generators']}) | {jobs.get('clips_per_minute')} "
+            f"| {pair(jobs.get('queue_wait_s', {}))} | {pair(r['latency_s'].get('/generate', {}))} "
+            f"| {pair(r['page_load_s']['/'])} | {pair(r['page_load_s']['/config'])} "
+            f"| {r['errors']} / {r['jobs_lost']} "
+            f"| {cpu['load_average_before'][0] if cpu['load_average_before'] else '?'} / "
+            f"{cpu['load_average_after'][0] if cpu['load_average_after'] else '?'} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from identity.audit import append_event
 from identity.challenge import validate_handle
 from identity.clips import ClipRow, delete_files, remove_clip
+from identity.jobs import cancel_jobs_of
 from identity.errors import IdentityError
 from identity.store import Account, AccountRow, Store
 
@@ -95,9 +96,10 @@ def delete_account(store: Store, account: Account) -> None:
             raise IdentityError("no_account", "this account no longer exists")
         clips = s.scalars(select(ClipRow).where(ClipRow.creator_id == account.id))
         files = [remove_clip(s, clip, "its creator deleted their account", account.handle) for clip in clips]
+        cancel_jobs_of(s, account.id, "cancelled: the account that asked for it was deleted")
         append_event(s, "delete", account.handle, account.id, {"account": True})
         s.delete(row)
-    delete_files(store.media_dir, [f for f in files if f])
+    delete_files(store.objects, [f for f in files if f])
 
 
 def hugging_face_account(store: Store, username: str) -> Account:

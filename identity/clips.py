@@ -11,13 +11,12 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
-
 from sqlalchemy import Float, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.audit import append_event
 from identity.db import Base
+from identity.objects import MediaObjects
 
 CLIP_STATES = ("draft", "published", "removed")
 
@@ -118,6 +117,7 @@ def take_down_featuring(s: Session, cameo_id: str, actor: str) -> list[str]:
     return [f for f in files if f]
 
 
-def delete_files(media_dir: Path, files: list[str]) -> None:
+def delete_files(objects: MediaObjects, files: list[str]) -> None:
+    """Delete taken-down clips' objects (keys relative to the media store)."""
     for f in files:
-        (media_dir / f).unlink(missing_ok=True)
+        objects.delete(f)

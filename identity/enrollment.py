@@ -106,6 +106,11 @@ class Verdict:
             "figures": self.figures,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Verdict":
+        """The verdict an enrollment worker stored in its job record."""
+        return cls(bool(d["ok"]), [Check(**c) for c in d["checks"]], d.get("cameo_id"), d.get("figures") or {})
+
 
 def _sharpness(rgb: np.ndarray, face: Face) -> float:
     x0, y0, x1, y1 = (int(round(v)) for v in face.bbox)

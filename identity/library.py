@@ -2,18 +2,21 @@
 
 Saving and publishing decide consent again inside the transaction that writes the
 clip (`ConsentLedger.recheck_locked`), which is what makes a revoke racing with a
-publish safe. The clip file is moved into place inside that transaction and
-removed again if it does not commit, so a refused clip leaves no file behind.
+publish safe. The clip is put into the media store inside that transaction and
+deleted again if it does not commit, so a refused clip leaves no object behind.
+A job's own guard (is it still this attempt's, not cancelled?) runs in the same
+transaction, so a cancelled or superseded job stores nothing either.
 """
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from identity.audit import append_event
 from identity.clips import Clip, ClipCameoRow, ClipRow, Notice, NoticeRow, delete_files, notify, remove_clip, to_clip
@@ -23,37 +26,58 @@ from identity.store import Account, Store
 
 CLIPS_DIR = "clips"
 FEED_LIMIT = 50
+CACHE_DIR = ".cache/clips"  # local copies of clips from a remote media store, under the media folder
+
+# Runs inside the storing transaction; raises to refuse (a cancelled or superseded job).
+SaveGuard = Callable[[Session], None]
 
 
 @dataclass(frozen=True)
 class SavedClip:
     clip: Clip
-    path: Path
+    path: Path | None  # the stored file where the media store is a local folder
 
 
 class ClipLibrary:
     def __init__(self, store: Store, ledger: ConsentLedger):
         self.store, self.ledger = store, ledger
-        (store.media_dir / CLIPS_DIR).mkdir(parents=True, exist_ok=True)
+        self.cache_dir = store.media_dir / CACHE_DIR
+
+    @property
+    def objects(self):
+        return self.store.objects
 
     def path(self, clip: Clip) -> Path:
-        return self.store.media_dir / clip.file
+        """A local file of the clip: the object itself in a local store, else a cached copy of it."""
+        local = self.objects.local_path(clip.file)
+        if local is not None:
+            return local
+        copy = self.cache_dir / f"{clip.id}.mp4"
+        return copy if copy.is_file() else self.objects.download(clip.file, copy)
+
+    def signed_url(self, clip: Clip, ttl_s: int) -> str | None:
+        """A time-limited link to the clip's object in a bucket, for a browser to fetch from there;
+        None for a local folder (or ttl_s 0). The player itself streams through the app (`path`):
+        Gradio fetches a URL-valued video server-side, and a taken-down clip must stop playing at once."""
+        return self.objects.signed_url(clip.file, ttl_s) if ttl_s else None
 
     def save(self, requester: Account, cameo_ids: list[str], src: Path, *, clip_id: str, prompt: str, meta: dict,
-             publish: bool, remix_of: str | None = None) -> SavedClip | Refusal:
+             publish: bool, remix_of: str | None = None, guard: SaveGuard | None = None) -> SavedClip | Refusal:
         """Store a finished clip (draft or published) if every cameo's consent still holds.
 
         On a refusal the file at `src` is deleted: a clip whose grant no longer
-        holds is discarded, never shown.
+        holds is discarded, never shown. `guard`, if given, runs in the same
+        transaction and raises to refuse (the job was cancelled or taken over).
         """
         rel = f"{CLIPS_DIR}/{clip_id}.mp4"
-        dst = self.store.media_dir / rel
         status = "published" if publish else "draft"
         try:
             with self.store.session.begin() as s:
                 refusal, consent, owners = self.ledger.recheck_locked(s, requester, cameo_ids, f"save:{status}")
                 if refusal is not None:
                     return refusal
+                if guard is not None:
+                    guard(s)
                 now = time.time()
                 row = ClipRow(id=clip_id, creator_id=requester.id, creator_handle=requester.handle, prompt=prompt,
                               status=status, file=rel, meta=json.dumps(meta, sort_keys=True), remix_of=remix_of,
@@ -66,14 +90,14 @@ class ClipLibrary:
                         notify(s, owner.id, "used", f"@{requester.handle} made a {status} clip with your cameo", clip_id)
                 append_event(s, "publish" if publish else "save", requester.handle, clip_id,
                              {"status": status, "consent": [[c.id, c.sha256] for c in consent]})
-                shutil.move(src, dst)  # inside the transaction: a failed commit removes it below
+                self.objects.put_file(rel, Path(src))  # inside the transaction: a failed commit deletes it below
                 clip = to_clip(s, row)
         except BaseException:
-            dst.unlink(missing_ok=True)
+            self.objects.delete(rel)
             raise
         finally:
             Path(src).unlink(missing_ok=True)
-        return SavedClip(clip, dst)
+        return SavedClip(clip, self.objects.local_path(rel))
 
     def publish(self, requester: Account, clip_id: str) -> Clip | Refusal:
         """Publish one's own draft, after deciding consent again for every cameo in it."""
@@ -112,7 +136,8 @@ class ClipLibrary:
                 raise IdentityError("not_allowed", "only the clip's creator or someone in it can delete it")
             who = "its creator" if row.creator_id == actor.id else f"@{actor.handle}, who appears in it"
             file = remove_clip(s, row, f"deleted by {who}", actor.handle)
-        delete_files(self.store.media_dir, [file] if file else [])
+        delete_files(self.objects, [file] if file else [])
+        (self.cache_dir / f"{clip_id}.mp4").unlink(missing_ok=True)
 
     # reading ------------------------------------------------------------------
     def get(self, clip_id: str) -> Clip | None:

@@ -6,12 +6,14 @@ from identity.crypto import Cipher, load_or_create_key
 from identity.enrollment import Enroller
 from identity.faces import get_face_backend
 from identity.gallery import ProtectedGallery
+from identity.objects import MediaObjects
 from identity.store import Store
 
 
 def open_store(settings: Settings) -> Store:
     key = load_or_create_key(settings.secret_key, settings.data_dir / "secret.key")
-    return Store(settings.database_url, settings.media_dir, Cipher(key))
+    objects = MediaObjects(settings.media_url or settings.media_dir)
+    return Store(settings.database_url, settings.media_dir, Cipher(key), objects)
 
 
 def build_enroller(settings: Settings) -> Enroller:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,10 +20,12 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 from identity.audit import AuditEvent, ChainCheck, append_event, read_events, verify_audit_chain
 from identity.challenge import Challenge
 from identity.clips import ClipRow, delete_files, take_down_featuring
+from identity.jobs import live_upload_names
 from identity.crypto import Cipher
 from identity.db import Base, compact, make_engine, writer
 from identity.migrate import migrate
 from identity.errors import IdentityError
+from identity.objects import MediaObjects
 from identity.faces import FaceTemplate
 from identity.voices import VoiceEmbedding
 
@@ -146,9 +147,11 @@ ORPHAN_GRACE_S = 600  # an enrollment or a save in flight is younger than this
 
 
 class Store:
-    def __init__(self, database_url: str, media_dir: Path, cipher: Cipher):
+    def __init__(self, database_url: str, media_dir: Path, cipher: Cipher, objects: MediaObjects | None = None):
         self.engine = make_engine(database_url)
         self.media_dir = Path(media_dir)
+        # Media objects (crops, voice references, uploads, clips): the media folder unless a bucket is given.
+        self.objects = objects or MediaObjects(self.media_dir)
         self._cipher = cipher
         self._session = sessionmaker(writer(self.engine), expire_on_commit=False)  # `with ...begin()`: writes
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
@@ -203,34 +206,46 @@ class Store:
             return res.rowcount == 1
 
     # cameos --------------------------------------------------------------
-    def _crop_path(self, cameo_id: str, k: int) -> Path:
-        return self.media_dir / "cameos" / cameo_id / f"crop_{k}.png.enc"
+    @staticmethod
+    def _crop_key(cameo_id: str, k: int) -> str:
+        return f"cameos/{cameo_id}/crop_{k}.png.enc"
 
-    def _voice_reference_path(self, cameo_id: str) -> Path:
-        return self.media_dir / "cameos" / cameo_id / "voice_reference.wav.enc"
+    @staticmethod
+    def _voice_reference_key(cameo_id: str) -> str:
+        return f"cameos/{cameo_id}/voice_reference.wav.enc"
 
     def voice_reference(self, cameo_id: str) -> bytes | None:
-        path = self._voice_reference_path(cameo_id)
-        if not path.is_file():
+        try:
+            blob = self.objects.get(self._voice_reference_key(cameo_id))
+        except FileNotFoundError:
             return None
-        return self._cipher.decrypt(path.read_bytes(), f"{cameo_id}/voice_reference")
+        return self._cipher.decrypt(blob, f"{cameo_id}/voice_reference")
+
+    def _put_biometric_media(self, cameo_id: str, new: NewCameo, prefix: str) -> list[str]:
+        """Encrypt and store a cameo's crops and voice reference under `prefix`; returns the keys written."""
+        written: list[str] = []
+        try:
+            for k, png in enumerate(new.crops_png):
+                key = prefix + self._crop_key(cameo_id, k).rsplit("/", 1)[1]
+                self.objects.put(key, self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+                written.append(key)
+            if new.voice_reference_wav:
+                key = prefix + self._voice_reference_key(cameo_id).rsplit("/", 1)[1]
+                self.objects.put(key, self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))
+                written.append(key)
+        except BaseException:
+            for key in written:
+                self.objects.delete(key)
+            raise
+        return written
 
     def add_cameo(self, account: Account, challenge: Challenge, new: NewCameo) -> str:
         """Store a verified cameo answering `challenge` (saved and used up by the caller)."""
         cameo_id = uuid.uuid4().hex
         t0 = new.templates[0]
         matrix = np.stack([np.asarray(t.vector, np.float32) for t in new.templates])
-        written: list[Path] = []
+        written = self._put_biometric_media(cameo_id, new, f"cameos/{cameo_id}/")
         try:
-            for k, png in enumerate(new.crops_png):
-                path = self._crop_path(cameo_id, k)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
-                written.append(path)
-            if new.voice_reference_wav:
-                path = self._voice_reference_path(cameo_id)
-                path.write_bytes(self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))
-                written.append(path)
             with self._session.begin() as s:
                 if s.get(ChallengeRow, challenge.id) is None:
                     raise IdentityError("unknown_challenge", "this challenge was not issued by this studio")
@@ -255,30 +270,23 @@ class Store:
                 )
                 append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id})
         except BaseException:
-            for path in written:  # nothing half-stored
-                path.unlink(missing_ok=True)
-            if written:
-                written[0].parent.rmdir()
+            for key in written:  # nothing half-stored
+                self.objects.delete(key)
             raise
         return cameo_id
 
     def replace_cameo(self, cameo_id: str, account: Account, challenge: Challenge, new: NewCameo) -> str:
         """Re-record: the same cameo (id, settings, approvals) with new biometric data; the old is gone.
 
-        New files are staged beside the old ones, the row is updated in one transaction
-        with its audit event, then the old files are replaced and the database compacted
+        New objects are staged beside the old ones, the row is updated in one transaction
+        with its audit event, then the old objects are replaced and the database compacted
         so no copy of the replaced templates or voice remains.
         """
-        folder = self.media_dir / "cameos" / cameo_id
-        old_files = [p for p in folder.iterdir()] if folder.is_dir() else []
-        staging = folder / f"rerecord-{uuid.uuid4().hex[:8]}"
-        staging.mkdir(parents=True)
+        folder = f"cameos/{cameo_id}/"
+        old_keys = [o.key for o in self.objects.list(folder)]
+        staging = f"{folder}rerecord-{uuid.uuid4().hex[:8]}/"
+        staged = self._put_biometric_media(cameo_id, new, staging)
         try:
-            for k, png in enumerate(new.crops_png):
-                (staging / f"crop_{k}.png.enc").write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
-            if new.voice_reference_wav:
-                (staging / "voice_reference.wav.enc").write_bytes(
-                    self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))
             matrix = np.stack([np.asarray(t.vector, np.float32) for t in new.templates])
             with self._session.begin() as s:
                 row = s.get(CameoRow, cameo_id)
@@ -296,12 +304,12 @@ class Store:
                 row.challenge_id = challenge.id
                 append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id, "rerecord": True})
             # Committed: the old crops and voice reference go, the new ones take their names.
-            for old in old_files:
-                shutil.rmtree(old) if old.is_dir() else old.unlink()
-            for fresh in staging.iterdir():
-                fresh.rename(folder / fresh.name)
+            for key in old_keys:
+                self.objects.delete(key)
+            for key in staged:
+                self.objects.rename(key, folder + key.rsplit("/", 1)[1])
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            self.objects.delete_prefix(staging)
         compact(self.engine)
         return cameo_id
 
@@ -351,7 +359,21 @@ class Store:
             return Account(acc.id, acc.handle, acc.birth_year)
 
     def crops_png(self, cameo_id: str, n: int) -> list[bytes]:
-        return [self._cipher.decrypt(self._crop_path(cameo_id, k).read_bytes(), f"{cameo_id}/crop/{k}") for k in range(n)]
+        return [self._cipher.decrypt(self.objects.get(self._crop_key(cameo_id, k)), f"{cameo_id}/crop/{k}")
+                for k in range(n)]
+
+    # uploads: a recording on its way from the web process to an enrollment worker ----------------
+    def put_upload(self, name: str, data: bytes) -> str:
+        """Keep a recording, encrypted, until a worker has judged it; returns its key."""
+        key = f"uploads/{name}"
+        self.objects.put(key, self._cipher.encrypt(data, key))
+        return key
+
+    def read_upload(self, key: str) -> bytes:
+        return self._cipher.decrypt(self.objects.get(key), key)
+
+    def delete_upload(self, key: str) -> None:
+        self.objects.delete(key)
 
     # revocation -----------------------------------------------------------
     def revoke_cameo(self, cameo_id: str, actor: str) -> Tombstone:
@@ -373,33 +395,33 @@ class Store:
             s.add(tomb)
             append_event(s, "revoke", actor, cameo_id, {"record_sha256": tomb.record_sha256})
             clip_files = take_down_featuring(s, cameo_id, actor)
-        shutil.rmtree(self.media_dir / "cameos" / cameo_id, ignore_errors=True)  # purge_orphan_media retries at start
-        delete_files(self.media_dir, clip_files)
+        self.objects.delete_prefix(f"cameos/{cameo_id}/")  # purge_orphan_media retries at start
+        delete_files(self.objects, clip_files)
         compact(self.engine)
         return Tombstone(tomb.cameo_id, tomb.account_id, tomb.challenge_id, tomb.created_at, tomb.revoked_at,
                          tomb.record_sha256)
 
     def purge_orphan_media(self) -> list[str]:
-        """Remove media of cameos and clips that no longer exist (finishes a revoke, enroll or save cut short).
+        """Remove media of cameos, clips and uploads that no longer exist (finishes a revoke, enroll or save
+        cut short, or an enrollment job whose worker died).
 
-        Run at start-up. An enrollment or a clip save writes its files just before
-        committing its row, maybe in another process sharing this media folder, so
-        files younger than ORPHAN_GRACE_S are left for a later start.
+        Run at start-up. An enrollment or a clip save writes its objects just before
+        committing its row, maybe in another process sharing this store, so objects
+        younger than ORPHAN_GRACE_S are left for a later start.
         """
         with self._reader() as s:
             live = set(s.scalars(select(CameoRow.id)))
             live |= {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.status != "removed"))}
-        removed, cutoff = [], time.time() - ORPHAN_GRACE_S
-        for folder in (self.media_dir / "cameos", self.media_dir / "clips"):
-            for path in folder.iterdir() if folder.is_dir() else ():
-                try:
-                    if path.name in live or path.stat().st_mtime > cutoff:
-                        continue
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
-                except FileNotFoundError:  # another process finished it first
+            live |= live_upload_names(s)
+        removed, cutoff = set(), time.time() - ORPHAN_GRACE_S
+        for folder in ("cameos", "clips", "uploads"):
+            for obj in self.objects.list(folder + "/"):
+                name = obj.key.removeprefix(folder + "/").split("/", 1)[0]
+                if name in live or obj.modified_at > cutoff:
                     continue
-                removed.append(path.name)
-        return removed
+                self.objects.delete(obj.key)
+                removed.add(name)
+        return sorted(removed)
 
     def tombstone(self, cameo_id: str) -> Tombstone | None:
         with self._reader() as s:

@@ -24,7 +24,7 @@ from identity.errors import IdentityError, StudioError
 from identity.faces import FaceBackend
 from identity.gallery import ProtectedGallery
 from identity.imageio import decode_png
-from identity.library import ClipLibrary
+from identity.library import ClipLibrary, SaveGuard
 from identity.store import Account, Store
 from pipeline.export import write_mp4
 from pipeline.scene import parse_scene
@@ -61,7 +61,7 @@ class JobRequest:
 @dataclass(frozen=True)
 class JobResult:
     clip: Clip
-    path: Path
+    path: Path | None  # the stored file where the media store is a local folder
     meta: dict = field(default_factory=dict)
 
 
@@ -174,7 +174,8 @@ class JobRunner:
                              clip.meta.get("aspect", "16:9"), seed, remix_of=clip.id)
 
     def run(self, requester: Account, req: JobRequest, publish: bool = False,
-            on_progress: ProgressFn | None = None) -> JobResult:
+            on_progress: ProgressFn | None = None, guard: SaveGuard | None = None) -> JobResult:
+        """`guard` runs inside the transaction that stores the clip (a worker's: not cancelled, still mine)."""
         progress = on_progress or (lambda p: None)
         ids = self.cameo_ids(req.handles)
         grant = self.ledger.authorize(requester, list(ids), "generate")
@@ -187,7 +188,7 @@ class JobRunner:
             raise JobError("prompt_refused", decision.reason)
         work = Path(tempfile.mkdtemp(prefix="cameo-job-"))
         try:
-            return self._make(requester, req, grant, ids, strict, publish, work, progress)
+            return self._make(requester, req, grant, ids, strict, publish, work, progress, guard)
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -206,7 +207,7 @@ class JobRunner:
         return report
 
     def _make(self, requester: Account, req: JobRequest, grant: Grant, ids: dict[str, str], strict: bool,
-              publish: bool, work: Path, progress: ProgressFn) -> JobResult:
+              publish: bool, work: Path, progress: ProgressFn, guard: SaveGuard | None = None) -> JobResult:
         watch = self._watch(requester, ids, progress)
         refs = cameo_refs(grant)
         scene = parse_scene(req.prompt)
@@ -256,7 +257,7 @@ class JobRunner:
             "strict": strict,
         }
         saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
-                                  publish=publish, remix_of=req.remix_of)
+                                  publish=publish, remix_of=req.remix_of, guard=guard)
         if isinstance(saved, Refusal):
             raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids))
         return JobResult(saved.clip, saved.path, meta)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,8 +44,15 @@ def fresh_database(kind: str, folder: Path):
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        for attempt in range(10):  # a background worker of the server's own (autovacuum) may hold it a moment
+            try:
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+                break
+            except Exception:  # noqa: BLE001 - retried, then raised
+                if attempt == 9:
+                    raise
+                time.sleep(1)
         admin.dispose()
 
 
@@ -101,3 +109,40 @@ def make_clip(clip_dir: Path):
         return cache[key]
 
     return make
+
+
+# Jobs and media on more than one machine: .ci/run starts a Redis broker and an S3-compatible server (moto)
+# on loopback and sets these; locally the embedded queue (SQLite) and a media folder are used.
+def _media_kinds() -> list[str]:
+    return ["local"] + (["s3"] if os.environ.get("TEST_S3_URL") else [])
+
+
+def s3_prefix() -> str:
+    """A fresh prefix in the CI bucket (credentials from the AWS_* variables)."""
+    return f"{os.environ['TEST_S3_URL'].rstrip('/')}/{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(params=_media_kinds())
+def media_url(request, tmp_path: Path) -> str:
+    """A media folder, or a fresh prefix in the CI bucket."""
+    return str(tmp_path / "media") if request.param == "local" else s3_prefix()
+
+
+def _deployments() -> list[str]:
+    both = os.environ.get("TEST_REDIS_URL") and os.environ.get("TEST_S3_URL")
+    return ["embedded"] + (["distributed"] if both else [])
+
+
+@pytest.fixture(params=_deployments())
+def deployment_urls(request, tmp_path: Path):
+    """(database, queue, media) URLs of one studio: the embedded default (SQLite, the SQLite queue, a folder),
+    or the multi-machine mode on loopback (PostgreSQL where CI has it, the Redis broker emptied first, a bucket)."""
+    if request.param == "embedded":
+        yield f"sqlite:///{tmp_path / 'studio.db'}", f"sqlite:///{tmp_path / 'queue.db'}", str(tmp_path / "media")
+        return
+    import redis
+
+    redis.Redis.from_url(os.environ["TEST_REDIS_URL"]).flushdb()
+    kind = "postgresql" if os.environ.get("TEST_POSTGRES_URL") else "sqlite"
+    with fresh_database(kind, tmp_path) as db:
+        yield db, os.environ["TEST_REDIS_URL"], s3_prefix()

@@ -21,8 +21,11 @@ from pipeline.preview import PreviewBackend
 from pipeline.studio import build_studio
 from settings import Settings
 from tests.cameo_factory import enroll_real
-from ui.cameo import challenge_markdown, start_enrollment, verdict_markdown, verify_recording
+from ui.cameo import challenge_markdown, start_enrollment, submit_recording, verdict_markdown, verdict_of
 from ui.common import friendly
+from ui.jobs import wait_sync
+from workers.inline import start_inline_worker
+from workers.queues import JobQueue
 
 ADULT = time.gmtime().tm_year - 30
 
@@ -77,14 +80,20 @@ def test_enrollment_needs_a_signed_in_account(studio):
         start_enrollment(studio, None)
 
 
-def test_recording_is_deleted_after_verification_and_the_challenge_spent(studio, tmp_path):
+def test_a_recording_is_judged_by_a_worker_deleted_here_and_the_challenge_spent(studio, tmp_path):
+    queue = JobQueue(studio.settings, studio.store)
     acc = studio.store.get_or_create_account("alice", ADULT)
     _, ch = start_enrollment(studio, acc)
     recording = tmp_path / "upload.webm"
     recording.write_bytes(b"not a video at all")
-    md, state = verify_recording(studio, "webcam", str(recording), ch)
-    assert "could not be read as a video" in md and state is None
-    assert not recording.exists() and studio.store.challenge_used(ch.id)
+    job = submit_recording(queue, acc, "webcam", str(recording), ch)
+    assert not recording.exists() and queue.get(job.id).state == "queued"  # the web process does not judge it
+    stop = start_inline_worker(queue, studio, "cpu")
+    try:
+        md = verdict_of(wait_sync(queue, job.id, timeout_s=300))
+    finally:
+        stop.set()
+    assert "could not be read as a video" in md and studio.store.challenge_used(ch.id)
 
 
 def test_studio_page_is_served_with_every_tab_and_a_webcam_only_recorder(served):

@@ -102,7 +102,7 @@ def test_a_harmful_prompt_is_refused_before_rendering(studio):
         studio.run(bob, parse_request("@alice stabbing @bob, blood and gore everywhere", ["alice", "bob"], 2,
                                       "16:9", 1))
     assert err.value.code == "prompt_refused"
-    assert list((studio.store.media_dir / "clips").iterdir()) == []
+    assert studio.store.objects.list("clips/") == []
 
 
 def test_an_owners_instruction_refuses_a_prompt_against_it(studio):
@@ -176,7 +176,7 @@ def test_a_revoke_mid_render_ends_the_job_and_leaves_no_file(studio):
     with pytest.raises(JobError) as err:
         studio.run(studio.store.account("bob"), parse_request("@alice dancing in the rain", ["alice"], 3, "16:9", 1))
     assert err.value.code == "consent_revoked" and "revoked" in err.value.message
-    assert list((studio.store.media_dir / "clips").iterdir()) == []
+    assert studio.store.objects.list("clips/") == []
     assert studio.library.appearances(alice) == []
 
 

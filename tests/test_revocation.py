@@ -78,7 +78,8 @@ def test_a_revoke_cut_short_is_finished_at_the_next_start(tmp_path):
     orphan = tmp_path / "media" / "cameos" / "deadbeef"
     orphan.mkdir(parents=True)
     (orphan / "crop_0.png.enc").write_bytes(b"left behind")
-    os.utime(orphan, (time.time() - 3600, time.time() - 3600))  # older than an enrollment in flight
+    # Older than an enrollment in flight (an object store knows each object's age, not a folder's).
+    os.utime(orphan / "crop_0.png.enc", (time.time() - 3600, time.time() - 3600))
     Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
     assert not orphan.exists()
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import anyio
 import gradio as gr
 
 from identity.challenge import Challenge
 from identity.consent import LEVELS, SWITCHES
 from identity.enrollment import Verdict
 from identity.imageio import decode_png
+from identity.jobs import Job
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.jobs import outcome, wait_for
+from workers.queues import JobQueue
 from ui.takedown import sweep_cached_clips
 
 LEVEL_LABELS = {"only_me": "Only me", "approved": "People I approve", "mutuals": "Mutuals (we follow each other)",
@@ -60,20 +64,26 @@ def start_enrollment(studio: Studio, account: Account | None):
     return challenge_markdown(ch), ch
 
 
-def verify_recording(studio: Studio, source: str, video_path: str | None, ch: Challenge | None):
+def submit_recording(queue: JobQueue, account: Account, source: str, video_path: str | None,
+                     ch: Challenge | None) -> Job:
+    """Hand a recording to an enrollment worker (encrypted in the media store until it is judged).
+
+    With a cameo already, the recording re-records it (same person only; settings and approvals stay).
+    """
     if ch is None:
         raise gr.Error("Start an enrollment first: the challenge tells you what to say and do.")
     if not video_path:
         raise gr.Error("Record your clip first.")
     try:
-        account = studio.store.account(ch.handle)
-        # With a cameo already, the recording re-records it (same person only; settings and approvals stay).
-        verdict = studio.enroller.enroll(video_path, ch, source=source,
-                                         rerecord=studio.store.active_cameo_of(account) is not None)
+        return queue.submit_enrollment(account, Path(video_path), ch.to_json(), source)
     finally:
-        # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept.
+        # The cameo keeps templates, crops and a voice embedding; the raw recording is not kept here.
         Path(video_path).unlink(missing_ok=True)
-    return verdict_markdown(verdict), None  # a challenge answers one recording
+
+
+def verdict_of(job: Job) -> str:
+    """The verdict markdown of a finished enrollment job (or its error)."""
+    return verdict_markdown(Verdict.from_dict(outcome(job)))
 
 
 def my_cameo(studio: Studio, account: Account | None):
@@ -91,7 +101,7 @@ def my_cameo(studio: Studio, account: Account | None):
     return crops, about, level, text, switches
 
 
-def build(studio: Studio, account: gr.State, allow_upload: bool):
+def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue):
     source = "upload" if allow_upload else "webcam"
     gr.Markdown("Enroll your cameo: one short recording proves it is really you, and that you agree. "
                 "With a cameo already, a new recording re-records it: it must be you again, and your settings and "
@@ -142,13 +152,15 @@ def build(studio: Studio, account: gr.State, allow_upload: bool):
         return text, gr.Timer(active=ch is not None and "expired" not in text)
 
     @friendly
-    def verify(acc, video_path, ch, progress=gr.Progress()):
+    async def verify(acc, video_path, ch, progress=gr.Progress()):
         require(acc)
         if ch is not None and ch.handle != acc.handle:
             raise gr.Error("This challenge was issued to another account; start a new enrollment.")
-        progress(0.1, desc="Checking your recording")
-        md, state = verify_recording(studio, source, video_path, ch)
-        return (md, state, "", gr.Timer(active=False), *my_cameo(studio, acc))
+        progress(0.05, desc="Sending your recording")
+        job = await anyio.to_thread.run_sync(submit_recording, queue, acc, source, video_path, ch)
+        md = verdict_of(await wait_for(queue, job.id, progress))
+        mine = await anyio.to_thread.run_sync(my_cameo, studio, acc)
+        return (md, None, "", gr.Timer(active=False), *mine)  # a challenge answers one recording
 
     @friendly
     def save(acc, lvl, text, sw):

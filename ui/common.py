@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 
 import gradio as gr
@@ -15,20 +16,39 @@ log = logging.getLogger("cameo.ui")
 PLAYER_HEIGHT = 400
 
 
+def _as_message(fn, exc: Exception) -> gr.Error:
+    if isinstance(exc, gr.Error):
+        return exc
+    if isinstance(exc, StudioError):
+        return gr.Error(exc.message)
+    log.exception("unexpected error in %s", fn.__name__)  # the person gets a message, the log gets the trace
+    return gr.Error(f"Something went wrong on our side ({type(exc).__name__}). Nothing was changed; "
+                    "please try again.")
+
+
 def friendly(fn):
     """Our errors reach the person as their message; anything else as a short apology, never a trace."""
+    if inspect.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def waiting(*args, **kwargs):
+            try:
+                return await fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - turned into a message below
+                error = _as_message(fn, exc)
+                if error is exc:
+                    raise
+                raise error from exc
+        return waiting
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except StudioError as exc:
-            raise gr.Error(exc.message) from exc
-        except Exception as exc:  # noqa: BLE001 - the person gets a message, the log gets the trace
-            log.exception("unexpected error in %s", fn.__name__)
-            raise gr.Error(f"Something went wrong on our side ({type(exc).__name__}). Nothing was changed; "
-                           "please try again.") from exc
+        except Exception as exc:  # noqa: BLE001 - turned into a message below
+            error = _as_message(fn, exc)
+            if error is exc:
+                raise
+            raise error from exc
     return wrapper
 
 

@@ -1,6 +1,7 @@
 """Create: prompt, cameos I may use, length and shape; a job with real progress; publish or keep a draft."""
 from __future__ import annotations
 
+import anyio
 import gradio as gr
 
 from identity.clips import Clip
@@ -8,11 +9,10 @@ from identity.consent import Refusal
 from identity.store import Account
 from pipeline.job import JobResult, parse_request
 from pipeline.studio import Studio
-from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS, Progress
+from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS
 from ui.common import PLAYER_HEIGHT, friendly, require
-
-STAGES = {"sound": "Voices and sound", "render": "Rendering", "safety": "Safety checks", "marks": "Watermarks",
-          "save": "Signing and saving"}
+from ui.jobs import JOB_COLUMNS, cancel_mine, jobs_view, outcome, wait_for
+from workers.queues import JobQueue
 
 
 def cameo_choices(studio: Studio, acc: Account | None) -> list[tuple[str, str]]:
@@ -34,7 +34,14 @@ def provenance_markdown(result: JobResult | Clip) -> str:
             + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
 
 
-def build(studio: Studio, account: gr.State):
+def storage_link(studio: Studio, clip: Clip) -> str:
+    """Where the media store is a bucket: a signed link to the clip's object there, valid for a while."""
+    ttl = studio.settings.signed_url_ttl_s
+    url = studio.library.signed_url(clip, ttl)
+    return f"\n- [Download from storage]({url}) (link valid for {max(1, ttl // 60)} min)\n" if url else ""
+
+
+def build(studio: Studio, account: gr.State, queue: JobQueue):
     backend = studio.jobs.backend
     gr.Markdown(f"Clips are made by the **{backend.name}** backend (`{backend.model}`)."
                 + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
@@ -48,23 +55,38 @@ def build(studio: Studio, account: gr.State):
         aspect = gr.Radio(list(ASPECTS), value="16:9", label="Aspect ratio", elem_id="aspect")
         seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
     remix_of = gr.State(None)
-    generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
+    with gr.Row():
+        generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
+        cancel_btn = gr.Button("Cancel", elem_id="cancel-btn")
     result = gr.Video(label="Your clip", interactive=False, elem_id="result-video", height=PLAYER_HEIGHT)
     provenance = gr.Markdown(elem_id="provenance")
     clip_state = gr.State(None)
     publish_btn = gr.Button("Publish", elem_id="publish-btn")
     published_md = gr.Markdown(elem_id="published")
+    with gr.Accordion("My jobs", open=False):
+        queue_md = gr.Markdown(elem_id="queue-status")
+        jobs_table = gr.Dataframe(headers=JOB_COLUMNS, interactive=False, elem_id="jobs")
+        jobs_btn = gr.Button("Refresh", elem_id="jobs-refresh")
 
     @friendly
-    def generate(acc, text, picked, secs, shape, seed_text, remix, progress=gr.Progress()):
+    async def generate(acc, text, picked, secs, shape, seed_text, remix, progress=gr.Progress()):
         acc = require(acc)
         req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix)
+        # A worker makes the clip (workers.tasks); this page follows its job record.
+        job = await anyio.to_thread.run_sync(lambda: queue.submit_generation(acc, req, publish=False))
+        done = outcome(await wait_for(queue, job.id, progress))
+        clip = await anyio.to_thread.run_sync(studio.library.get, done["clip_id"])
+        if clip is None or clip.status == "removed":
+            raise gr.Error("The clip was taken down before you could see it.")
+        path = await anyio.to_thread.run_sync(studio.library.path, clip)  # streamed from the media store
+        link = await anyio.to_thread.run_sync(storage_link, studio, clip)
+        return (str(path), provenance_markdown(clip) + link, clip.id,
+                "Saved as a draft: only you see it until you publish.")
 
-        def report(p: Progress) -> None:
-            progress((p.step, p.total), desc=STAGES.get(p.stage, p.stage))
-
-        out = studio.jobs.run(acc, req, publish=False, on_progress=report)
-        return str(out.path), provenance_markdown(out), out.clip.id, "Saved as a draft: only you see it until you publish."
+    @friendly
+    def cancel(acc):
+        n = cancel_mine(queue, require(acc), "generate")
+        return "Stopping your clip: nothing of it will be stored." if n else "You have no clip in the making."
 
     @friendly
     def publish(acc, clip_id):
@@ -76,10 +98,14 @@ def build(studio: Studio, account: gr.State):
             raise gr.Error("Not published: consent no longer holds (" + "; ".join(clip.reasons.values()) + ").")
         return "Published: it is in the feed now."
 
+    # Waiting for a job costs the web process nothing but a read every half second: no concurrency limit
+    # here; the workers (their number, their machines) set how many clips are made at once.
     generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of],
-                       [result, provenance, clip_state, published_md], concurrency_limit=1,
-                       concurrency_id="generate", api_name="generate")
+                       [result, provenance, clip_state, published_md], concurrency_limit=None,
+                       api_name="generate")
+    cancel_btn.click(cancel, [account], [published_md], api_name="cancel")
     publish_btn.click(publish, [account, clip_state], [published_md], api_name="publish")
+    jobs_btn.click(friendly(lambda acc: jobs_view(queue, acc)), [account], [jobs_table, queue_md], api_name="jobs")
 
     def refresh(acc):
         return gr.Dropdown(choices=cameo_choices(studio, acc))

@@ -45,7 +45,7 @@ def _playable(studio: Studio, clip_id: str | None) -> str | None:
     clip = studio.library.get(clip_id) if clip_id else None
     if clip is None or clip.status == "removed":
         return None
-    return str(studio.library.path(clip))
+    return str(studio.library.path(clip))  # streamed from the media store through the app
 
 
 def build_feed(studio: Studio, account: gr.State, create_inputs):

@@ -22,9 +22,11 @@ log = logging.getLogger("cameo.takedown")
 
 
 def sweep_cached_clips(library: ClipLibrary, cache_dir: Path | None = None) -> list[Path]:
-    root = Path(cache_dir or get_upload_folder())
+    """Delete cached copies of removed clips in `cache_dir`, or else in Gradio's cache and in the
+    library's own cache of clips fetched from a bucket."""
+    roots = [Path(cache_dir)] if cache_dir else [Path(get_upload_folder()), library.cache_dir]
     gone = []
-    for path in root.rglob("*.mp4") if root.is_dir() else ():
+    for path in (p for root in roots if root.is_dir() for p in root.rglob("*.mp4")):
         if not CLIP_FILE.match(path.name):
             continue
         clip = library.get(path.stem)

@@ -1,0 +1,45 @@
+"""Keeping the queue honest: hand over jobs the broker missed, and reap jobs whose worker died.
+
+Runs as a thread in the web process and in every worker process; every step is a
+conditional update on the job rows, so any number of them can run at once.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from identity.jobs import Reaped
+from workers.queues import JobQueue
+
+EVERY_S = 2.0
+log = logging.getLogger("cameo.maintenance")
+
+
+def maintain_once(queue: JobQueue, stale_after_s: float) -> Reaped:
+    reaped = queue.records.reap(stale_after_s)
+    for job_id in reaped.requeued:
+        log.warning("job %s lost its worker: queued again", job_id)
+    for job_id in reaped.failed:
+        log.warning("job %s lost its worker: failed", job_id)
+        job = queue.get(job_id)
+        key = job.payload.get("upload_key") if job else None
+        if key:
+            queue.store.delete_upload(key)  # a recording nobody will judge now is not kept
+    if not queue.dispatch_pending():
+        queue.ping()
+    return reaped
+
+
+def start_maintenance(queue: JobQueue, stale_after_s: float, every_s: float = EVERY_S) -> threading.Event:
+    """Run `maintain_once` every `every_s` in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            try:
+                maintain_once(queue, stale_after_s)
+            except Exception:  # noqa: BLE001 - a database or broker hiccup: the next pass retries
+                log.exception("queue maintenance failed")
+
+    threading.Thread(target=loop, name="queue-maintenance", daemon=True).start()
+    return stop
