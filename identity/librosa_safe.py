@@ -23,6 +23,7 @@ import numpy as np
 from filelock import FileLock
 
 LOCK_TIMEOUT_S = 600  # the first compile takes ~25 s on 2 cores; a stuck holder must not block forever
+_holding_lock = False  # read by tests: librosa must be first imported while this is True
 
 
 def lock_path() -> Path:
@@ -33,11 +34,29 @@ def lock_path() -> Path:
 
 @lru_cache(maxsize=1)
 def load_librosa() -> ModuleType:
-    with FileLock(str(lock_path()), timeout=LOCK_TIMEOUT_S):
-        import librosa
+    """librosa, first imported and warmed under the machine's lock.
 
-        _call_cached_functions(librosa)
+    Importing librosa compiles most of its cached kernels, so the lock only helps if nothing imports
+    librosa before this runs: Resemblyzer does at import, hence ``load_resemblyzer``.
+    """
+    global _holding_lock
+    with FileLock(str(lock_path()), timeout=LOCK_TIMEOUT_S):
+        _holding_lock = True
+        try:
+            import librosa
+
+            _call_cached_functions(librosa)
+        finally:
+            _holding_lock = False
     return librosa
+
+
+def load_resemblyzer() -> ModuleType:
+    """Resemblyzer imports librosa when it loads: load librosa under the lock first."""
+    load_librosa()
+    import resemblyzer
+
+    return resemblyzer
 
 
 def _call_cached_functions(librosa: ModuleType) -> None:

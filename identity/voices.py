@@ -13,7 +13,7 @@ import numpy as np
 
 from identity.embedding import Embedding
 from identity.errors import IdentityError
-from identity.librosa_safe import load_librosa
+from identity.librosa_safe import load_librosa, load_resemblyzer
 
 AUDIO_RATE = 16000
 VOICE_BACKEND = "resemblyzer"
@@ -45,19 +45,17 @@ class VoiceConsistency:
 @lru_cache(maxsize=1)
 def _encoder():
     import torch
-    from resemblyzer import VoiceEncoder
 
-    load_librosa()  # Resemblyzer's mel spectrogram is librosa's: load it safely first
+    resemblyzer = load_resemblyzer()  # it imports librosa, whose cache must be filled under the lock
 
     # The encoder is a small LSTM: one thread runs it in ~0.1 s for 10 s of speech,
     # while two threads on a 2-core machine that is also decoding video take 20x longer.
     torch.set_num_threads(1)
-    return VoiceEncoder("cpu", verbose=False)
+    return resemblyzer.VoiceEncoder("cpu", verbose=False)
 
 
 def _speech_only(audio: np.ndarray) -> np.ndarray:
-    from resemblyzer import preprocess_wav
-
+    preprocess_wav = load_resemblyzer().preprocess_wav
     if audio.size == 0 or float(np.sqrt(np.mean(np.square(audio)))) < 1e-4:
         return audio[:0]  # digital silence: nothing to normalise (resemblyzer would divide by zero)
     return preprocess_wav(np.asarray(audio, dtype=np.float32), source_sr=AUDIO_RATE)

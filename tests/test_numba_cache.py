@@ -32,6 +32,28 @@ print(json.dumps({"f0": f0}))
 """
 
 
+# Records who first imports librosa and whether the lock was held then: librosa compiles most of its
+# cached kernels when it loads, so an import outside the lock reopens the race (Resemblyzer did that).
+FIRST_IMPORT_WATCH = """
+import json, runpy, sys, traceback
+seen = []
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "librosa" and not seen:
+            import identity.librosa_safe as safe
+            seen.append({"under_lock": safe._holding_lock, "stack": traceback.format_stack(limit=8)})
+        return None
+sys.meta_path.insert(0, Watch())
+import app, pipeline.sound, pipeline.voice_clone, workers  # everything a studio process loads
+sys.argv = ["identity", "inspect", sys.argv[1], "--json"]
+try:
+    runpy.run_module("identity", run_name="__main__")
+except SystemExit:
+    pass
+print("WATCH" + json.dumps(seen))
+"""
+
+
 def _start(args: list[str], env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -60,3 +82,14 @@ def test_enrollment_analysis_survives_concurrent_first_use_of_a_fresh_cache(tmp_
     assert len(pitches) == 1 and 80 < pitches.pop() < 400
     assert abs(later["f0"] - 140.0) < 3.0
     assert any(cache.rglob("*.nbi"))  # the cache was really written, in the fresh folder
+
+
+def test_librosa_is_first_imported_under_the_lock_on_every_studio_path(tmp_path, make_clip):
+    clip = make_clip(("LEFT", "DOWN", "RIGHT"), "40721")
+    env = {**os.environ, "CAMEO_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-c", FIRST_IMPORT_WATCH, str(clip)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    seen = json.loads(proc.stdout.rsplit("WATCH", 1)[1])
+    assert seen, "the enrollment analysis never loaded librosa: the watch saw nothing"
+    assert seen[0]["under_lock"], "librosa was imported outside the lock by:\n" + "".join(seen[0]["stack"])
