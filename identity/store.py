@@ -11,7 +11,7 @@ import json
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +125,9 @@ class NewCameo:
     # The recording's speech as 16 kHz mono WAV, kept only where a voice-cloning TTS needs a reference
     # (CAMEO_KEEP_VOICE_REFERENCE); encrypted like the crops and deleted with them on revoke.
     voice_reference_wav: bytes | None = None
+    # Head-and-shoulders references on white for the video model (identity.references), from the same
+    # recording; encrypted like the crops and deleted with them on revoke.
+    references_png: list[bytes] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,19 @@ class Store:
     def _crop_path(self, cameo_id: str, k: int) -> Path:
         return self.media_dir / "cameos" / cameo_id / f"crop_{k}.png.enc"
 
+    def _reference_path(self, cameo_id: str, k: int) -> Path:
+        return self.media_dir / "cameos" / cameo_id / f"reference_{k}.png.enc"
+
+    def references_png(self, cameo_id: str) -> list[bytes]:
+        """The cameo's head-and-shoulders references (none for cameos enrolled before they existed)."""
+        out = []
+        for k in range(100):
+            path = self._reference_path(cameo_id, k)
+            if not path.is_file():
+                break
+            out.append(self._cipher.decrypt(path.read_bytes(), f"{cameo_id}/reference/{k}"))
+        return out
+
     def _voice_reference_path(self, cameo_id: str) -> Path:
         return self.media_dir / "cameos" / cameo_id / "voice_reference.wav.enc"
 
@@ -226,6 +242,10 @@ class Store:
                 path = self._crop_path(cameo_id, k)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+                written.append(path)
+            for k, png in enumerate(new.references_png):
+                path = self._reference_path(cameo_id, k)
+                path.write_bytes(self._cipher.encrypt(png, f"{cameo_id}/reference/{k}"))
                 written.append(path)
             if new.voice_reference_wav:
                 path = self._voice_reference_path(cameo_id)
@@ -276,6 +296,8 @@ class Store:
         try:
             for k, png in enumerate(new.crops_png):
                 (staging / f"crop_{k}.png.enc").write_bytes(self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+            for k, png in enumerate(new.references_png):
+                (staging / f"reference_{k}.png.enc").write_bytes(self._cipher.encrypt(png, f"{cameo_id}/reference/{k}"))
             if new.voice_reference_wav:
                 (staging / "voice_reference.wav.enc").write_bytes(
                     self._cipher.encrypt(new.voice_reference_wav, f"{cameo_id}/voice_reference"))

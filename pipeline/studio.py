@@ -32,13 +32,22 @@ class Studio:
 
 
 def generation_backend(settings: Settings) -> GenerationBackend:
-    from pipeline.diffusion import DiffusionBackend, is_cuda_available
+    """The diffusion backend on a GPU host (ZeroGPU included) when asked or "auto", else the preview.
+
+    With CAMEO_WARM_UP_MODELS (the default) its weights are fetched and loaded now: in the background
+    on a dedicated GPU (the Create tab shows "model loading"), before the app launches on ZeroGPU,
+    where models must be placed at start-up."""
+    from pipeline.diffusion import DiffusionBackend
+    from pipeline.gpu import cuda_available, on_zerogpu
     from pipeline.preview import PreviewBackend
 
     choice = settings.generation_backend
-    if choice == "diffusion" or (choice == "auto" and is_cuda_available()):
-        return DiffusionBackend(model_id=settings.diffusion_model, cpu_offload=settings.diffusion_cpu_offload,
-                                vae_tiling=settings.diffusion_vae_tiling)
+    if choice == "diffusion" or (choice == "auto" and (on_zerogpu() or cuda_available())):
+        backend = DiffusionBackend(model_id=settings.diffusion_model, cpu_offload=settings.diffusion_cpu_offload,
+                                   vae_tiling=settings.diffusion_vae_tiling, zerogpu_max_s=settings.zerogpu_max_s)
+        if settings.warm_up_models:
+            backend.warm_up(background=True)
+        return backend
     return PreviewBackend()
 
 
@@ -53,9 +62,10 @@ def build_studio(settings: Settings, backend: GenerationBackend | None = None) -
     ledger = ConsentLedger(enroller.store)
     library = ClipLibrary(enroller.store, ledger)
     signer = signing_identity(settings)
-    from pipeline.diffusion import is_cuda_available
+    from pipeline.gpu import cuda_available, on_zerogpu
     from pipeline.voice_clone import voice_synth
 
+    synth = voice_synth(settings.voice_synth, on_zerogpu() or cuda_available(), warm_up=settings.warm_up_models)
     jobs = JobRunner(enroller.store, ledger, library, backend or generation_backend(settings), enroller.backend,
-                     enroller.gallery, signer, synth=voice_synth(settings.voice_synth, is_cuda_available()))
+                     enroller.gallery, signer, synth=synth)
     return Studio(settings, enroller, ledger, library, jobs, signer)
