@@ -194,7 +194,9 @@ class JobRunner:
             raise JobError("consent_refused", "you may not use these cameos: " + _refusal_text(grant, ids))
         owners = [OwnerInstructions(g.owner_handle, g.instructions, tuple(g.switches)) for g in grant.cameos]
         strict = requester.is_teen or any(g.owner_is_teen for g in grant.cameos)
-        decision = check_prompt(req.prompt, [g.owner_handle for g in grant.cameos], owners, strict=strict)
+        # The image references' names go into the model's prompt too, so they are checked with it.
+        text = " ".join([req.prompt] + [f"({i.label})" for i in req.ingredients if i.label])
+        decision = check_prompt(text, [g.owner_handle for g in grant.cameos], owners, strict=strict)
         if not decision.allowed:
             raise JobError("prompt_refused", decision.reason)
         work = Path(tempfile.mkdtemp(prefix="cameo-job-"))

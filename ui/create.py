@@ -1,4 +1,5 @@
-"""Create: prompt, cameos I may use, length and shape; a job with real progress; publish or keep a draft."""
+"""Create: prompt, cameos I may use, style, image references, length and shape; a job with real progress;
+publish or keep a draft. Lengths and shapes offered are the backend's own (its `limits`)."""
 from __future__ import annotations
 
 import gradio as gr
@@ -6,9 +7,11 @@ import gradio as gr
 from identity.clips import Clip
 from identity.consent import Refusal
 from identity.store import Account
+from pipeline.ingredients import KINDS
 from pipeline.job import JobResult, parse_request
 from pipeline.studio import Studio
-from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS, Progress
+from pipeline.styles import DEFAULT_STYLE, STYLES
+from pipeline.types import ASPECTS, MAX_INGREDIENTS, MAX_SECONDS, MIN_SECONDS, ClipLimits, Progress
 from ui.common import PLAYER_HEIGHT, friendly, require
 
 STAGES = {"sound": "Voices and sound", "render": "Rendering", "safety": "Safety checks", "marks": "Watermarks",
@@ -34,18 +37,41 @@ def provenance_markdown(result: JobResult | Clip) -> str:
             + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
 
 
+def model_status(studio: Studio) -> str:
+    """The video model's state for people: ready, or "model loading" with how far it is."""
+    status = getattr(studio.jobs.backend, "status", None)
+    return f"Video model: {status()}" if status else ""
+
+
 def build(studio: Studio, account: gr.State):
     backend = studio.jobs.backend
+    limits: ClipLimits = getattr(backend, "limits", ClipLimits(MIN_SECONDS, MAX_SECONDS, dict(ASPECTS)))
     gr.Markdown(f"Clips are made by the **{backend.name}** backend (`{backend.model}`)."
                 + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
                    else ""))
+    status = gr.Markdown(model_status(studio), elem_id="model-status")
+    if hasattr(backend, "status"):  # fetching and loading take minutes: say so instead of hanging a request
+        gr.Timer(5.0).tick(lambda: model_status(studio), None, [status], show_progress="hidden")
     prompt = gr.Textbox(label="Prompt", lines=3, elem_id="prompt",
                         placeholder='@alice and @bob on a beach at sunset, slow pan left. @alice says "we made it!"')
     cameos = gr.Dropdown(label="Cameos (up to 3)", choices=[], multiselect=True, max_choices=3,
                          allow_custom_value=True, elem_id="cameo-picker")
+    style = gr.Radio([(s.label, s.name) for s in STYLES.values()], value=DEFAULT_STYLE, label="Style", elem_id="style")
+    with gr.Accordion(f"Image references (up to {MAX_INGREDIENTS}): an object, product, place or outfit", open=False):
+        gr.Markdown("Photos without people: a face that is not one of the clip's cameos is refused.")
+        ingredient_inputs = []
+        with gr.Row():
+            for k in range(1, MAX_INGREDIENTS + 1):
+                with gr.Column():
+                    image = gr.Image(type="filepath", label=f"Image reference {k}", height=160, elem_id=f"ingredient-{k}")
+                    kind = gr.Dropdown(list(KINDS), value="object", label="What it is", elem_id=f"ingredient-kind-{k}")
+                    name = gr.Textbox(label="Its name in the prompt", placeholder="my red car", max_length=60,
+                                      elem_id=f"ingredient-label-{k}")
+                    ingredient_inputs += [image, kind, name]
     with gr.Row():
-        duration = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=1, label="Seconds", elem_id="duration")
-        aspect = gr.Radio(list(ASPECTS), value="16:9", label="Aspect ratio", elem_id="aspect")
+        duration = gr.Slider(limits.min_seconds, limits.max_seconds, value=min(4, limits.max_seconds), step=1,
+                             label="Seconds", elem_id="duration")
+        aspect = gr.Radio(list(limits.sizes), value=next(iter(limits.sizes)), label="Aspect ratio", elem_id="aspect")
         seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
     remix_of = gr.State(None)
     generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
@@ -56,9 +82,11 @@ def build(studio: Studio, account: gr.State):
     published_md = gr.Markdown(elem_id="published")
 
     @friendly
-    def generate(acc, text, picked, secs, shape, seed_text, remix, progress=gr.Progress()):
+    def generate(acc, text, picked, secs, shape, seed_text, remix, look, *images_kinds_labels, progress=gr.Progress()):
         acc = require(acc)
-        req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix)
+        triples = [images_kinds_labels[i:i + 3] for i in range(0, len(images_kinds_labels), 3)]
+        req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix, style=look,
+                            ingredients=[t for t in triples if t[0]])
 
         def report(p: Progress) -> None:
             progress((p.step, p.total), desc=STAGES.get(p.stage, p.stage))
@@ -76,7 +104,7 @@ def build(studio: Studio, account: gr.State):
             raise gr.Error("Not published: consent no longer holds (" + "; ".join(clip.reasons.values()) + ").")
         return "Published: it is in the feed now."
 
-    generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of],
+    generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of, style, *ingredient_inputs],
                        [result, provenance, clip_state, published_md], concurrency_limit=1,
                        concurrency_id="generate", api_name="generate")
     publish_btn.click(publish, [account, clip_state], [published_md], api_name="publish")
