@@ -240,7 +240,7 @@ def test_each_style_has_a_visible_look(people, style):
     assert np.abs(plain.astype(int) - styled.astype(int)).mean() > 4.0
     if style == "cinematic":  # 2.39:1 letterbox bars (the "draft preview" label stays legible on the top one)
         assert styled[:, :20, W // 3:].max() == 0 and styled[:, -20:].max() == 0
-    if style == "vintage_film":  # faded and warm: lower contrast, redder than blue
+    if style == "vintage_film":  # warm, with a vignette: redder than blue, corners darker than the plain render
         warmth = lambda clip: clip[10, ..., 0].mean() - clip[10, ..., 2].mean()  # noqa: E731
-        contrast = lambda clip: cv2.cvtColor(clip[10], cv2.COLOR_RGB2GRAY).std()  # noqa: E731
-        assert warmth(styled) > warmth(plain) and contrast(styled) < contrast(plain)
+        assert warmth(styled) > warmth(plain) + 10
+        assert styled[10, -40:, -40:].mean() < plain[10, -40:, -40:].mean()
