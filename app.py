@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 
+if os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true"):
+    import spaces  # noqa: F401 - on ZeroGPU it must be imported before anything touches CUDA (its docs)
+
 import gradio as gr
 
 from pipeline.studio import Studio, build_studio

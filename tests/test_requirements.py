@@ -131,3 +131,56 @@ def test_the_zerogpu_set_resolves_with_its_torch_and_one_onnxruntime(tmp_path):
     assert "onnxruntime" in resolved and "onnxruntime-gpu" not in resolved
     assert not {"opencv-python", "opencv-contrib-python"} & set(resolved)
     assert "spaces" in resolved and _version(resolved["diffusers"]) >= (0, 35)
+
+
+@pytest.mark.network
+def test_the_zerogpu_set_resolves_on_zerogpus_python_3_12(tmp_path):
+    import shutil
+
+    python = shutil.which("python3.12")
+    if python is None:
+        pytest.skip("no python3.12 interpreter on this machine to resolve for ZeroGPU's Python 3.12")
+    _registry_reachable()
+    report = tmp_path / "report.json"
+    run = subprocess.run([python, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report",
+                          str(report), "-r", "requirements-zerogpu.txt"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=1500)
+    assert run.returncode == 0, run.stderr[-4000:]
+    names = {i["metadata"]["name"].lower(): i["metadata"]["version"] for i in json.loads(report.read_text())["install"]}
+    assert names["torch"].startswith("2.11.0") and "onnxruntime-gpu" not in names
+
+
+# --- the Space layouts ----------------------------------------------------------------------------
+
+def _front_matter(readme: Path) -> dict[str, str]:
+    head = readme.read_text().split("---")[1]
+    return dict(line.split(": ", 1) for line in head.strip().splitlines())
+
+
+def _make_space(tmp_path: Path, *kind: str) -> Path:
+    out = tmp_path / "space"
+    run = subprocess.run(["bash", "scripts/make-space.sh", str(out), *kind], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_a_zerogpu_space_is_a_gradio_space_with_the_zerogpu_requirements(tmp_path):
+    out = _make_space(tmp_path, "--zerogpu")
+    meta = _front_matter(out / "README.md")
+    assert meta["sdk"] == "gradio" and meta["python_version"] == '"3.12"' and meta["suggested_hardware"] == "zero-a10g"
+    assert (out / "requirements.txt").read_text() == (ROOT / "requirements-zerogpu.txt").read_text()
+    assert (out / "app.py").is_file() and (out / "pipeline" / "diffusion.py").is_file()
+
+
+def test_a_docker_space_builds_the_gpu_image(tmp_path):
+    out = _make_space(tmp_path, "--docker")
+    meta = _front_matter(out / "README.md")
+    assert meta["sdk"] == "docker" and meta["app_port"] == "7860" and "python_version" not in meta
+    assert "ARG GPU=true" in (out / "Dockerfile").read_text()
+
+
+def test_every_requirements_file_the_dockerfile_and_scripts_name_exists():
+    for script in ("Dockerfile", "scripts/gpu-check.sh", "scripts/make-space.sh"):
+        for name in re.findall(r"requirements[\w-]*\.txt", (ROOT / script).read_text()):
+            assert (ROOT / name).is_file(), f"{script} names {name}"
