@@ -120,7 +120,7 @@ PROFILES: dict[str, ModelProfile] = {p.name: p for p in (
     ModelProfile("vace-14b", "Wan-AI/Wan2.1-VACE-14B-diffusers", steps=50, guidance=5.0, flow_shift=16.0,
                  dit_params=17.34e9, dim=5120, attention_layers=40 + 8, weights_gb=34.7 + UMT5_GB + VAE_GB,
                  largest_component_gb=34.7, transient_gb=8.0, transient_tiled_gb=3.5,
-                 note="Apache-2.0; the official settings: about 9 minutes per 5 s clip on one H100 (estimated)"),
+                 note="Apache-2.0; the official settings: about 8 minutes per 5 s clip on one H100 (estimated)"),
     ModelProfile("vace-14b-4step", "Wan-AI/Wan2.1-VACE-14B-diffusers", steps=4, guidance=1.0, flow_shift=5.0,
                  dit_params=17.34e9, dim=5120, attention_layers=40 + 8, weights_gb=34.7 + UMT5_GB + VAE_GB,
                  largest_component_gb=34.7, transient_gb=8.0, transient_tiled_gb=3.5,
@@ -149,7 +149,7 @@ def get_profile(choice: str) -> ModelProfile:
 def choose_profile(choice: str, host: gpu.GpuHost) -> ModelProfile:
     """`auto` is VACE-1.3B with the official settings on every host.
 
-    Why not 14B by default: at its official 50 steps it needs an estimated 9 minutes per 5 s clip on an
+    Why not 14B by default: at its official 50 steps it needs an estimated 8 minutes per 5 s clip on an
     H100 (see `estimate_gpu_seconds`), far past a ZeroGPU call and an interactive demo, and it needs
     43 GB or more; the 4-step distilled variant is fast but unvalidated with VACE. Both are a setting
     away (CAMEO_DIFFUSION_MODEL=vace-14b or vace-14b-4step) and gpu-check measures them.

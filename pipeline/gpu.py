@@ -22,10 +22,11 @@ from identity.errors import ModelUnavailableError
 
 log = logging.getLogger("cameo.gpu")
 
-# Sustained bf16 throughput of Wan's transformer, TFLOP/s: about 55% of each GPU's dense bf16 peak.
-# The 55% is calibrated on one public figure: Wan2.1-T2V-1.3B makes a 5 s 480p clip in about 4 minutes
-# on an RTX 4090 (Wan2.1 README); pipeline.diffusion.step_flops at 66 TFLOP/s (40%) gives 7.3 minutes,
-# at 55% about 4.5. scripts/gpu-check.sh prints measured seconds per step to correct these.
+# Sustained bf16 throughput of Wan's transformer, TFLOP/s: about 55% of each GPU's dense bf16 peak (an
+# assumption, not a measurement). One public figure to compare: Wan2.1-T2V-1.3B makes a 5 s 480p clip in
+# about 4 minutes on an RTX 4090 (Wan2.1 README); pipeline.diffusion.step_flops at the 90 TFLOP/s below
+# gives about 5.5 minutes, so these figures err towards asking ZeroGPU for more time, not less.
+# scripts/gpu-check.sh prints measured seconds per step next to the estimate to correct them.
 SUSTAINED_TFLOPS = {
     "H200": 545.0, "H100": 545.0, "A100": 170.0, "L40S": 200.0, "RTX PRO 6000": 275.0, "4090": 90.0,
     "L4": 66.0, "A10G": 38.0, "A10": 68.0, "T4": 36.0,

@@ -205,7 +205,7 @@ def test_gpu_time_grows_with_frames_references_and_steps_and_uses_the_whole_budg
     # The review's figure: the old request (79 s for 81 frames and 30 steps) was 2-2.5x too low.
     assert 2.0 <= gpu_seconds_for(estimate_gpu_seconds(p, 81, 1, 832, 480, steps=30, host=zg)) / 79 <= 2.6
     assert 150 <= five <= 280 and gpu_seconds_for(five) <= gpu.ZEROGPU_MAX_S
-    # 14B at the official 50 steps cannot fit one call; about 9 minutes on a whole H100.
+    # 14B at the official 50 steps cannot fit one call; about 8 minutes (estimated) on a whole H100.
     assert estimate_gpu_seconds(PROFILES["vace-14b"], 81, 1, 832, 480, host=H100) > 400
 
 
