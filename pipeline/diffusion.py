@@ -490,23 +490,6 @@ class _PlainText:
         return text
 
 
-def _missing_model_error(model_id: str, exc: Exception) -> ModelUnavailableError:
-    offline, cache_dir = gpu.hub_offline(), gpu.hub_cache_dir()
-    from huggingface_hub.errors import RepositoryNotFoundError
-
-    if offline:
-        where = "offline mode is on (HF_HUB_OFFLINE)"
-    elif isinstance(exc, RepositoryNotFoundError):
-        where = "the Hugging Face Hub has no public model by that id (check it; log in for a gated one)"
-    else:
-        where = "the Hugging Face Hub could not be reached"
-    return ModelUnavailableError(
-        "diffusion_model_missing",
-        f"the video model {model_id} is not in the model cache ({cache_dir}) and {where}. Fetch it where "
-        f"there is network (`python -m pipeline fetch-models`, or `hf download {model_id}`) and copy the cache "
-        f"here (or point HF_HOME at it), or use the preview backend. ({type(exc).__name__}: {exc})")
-
-
 def load_pipeline(profile: ModelProfile | str = DEFAULT_PROFILE, placement: Placement | None = None, *,
                   device: str | None = None) -> "WanVACEPipeline":
     """The real pipeline from the Hub cache (downloading only when online), placed for inference.
@@ -533,14 +516,15 @@ def load_pipeline(profile: ModelProfile | str = DEFAULT_PROFILE, placement: Plac
             pipe.set_adapters(["distill"], [scale])
             pipe.fuse_lora(lora_scale=scale)
     except OSError as exc:  # not cached and offline, no network, unknown or gated repo: all OSError
-        raise _missing_model_error(profile.model_id, exc) from exc
+        raise gpu.missing_model_error(profile.model_id, exc, "diffusion_model_missing") from exc
     pipe.scheduler = UniPCMultistepScheduler.from_config(pipe.scheduler.config, flow_shift=profile.flow_shift)
     if placement.vae_tiling:
         pipe.vae.enable_tiling()
     if placement.cpu_offload:
         pipe.enable_model_cpu_offload()
     else:
-        pipe.to(device or ("cuda" if gpu.cuda_available() else "cpu"))
+        # On ZeroGPU "cuda" is where models must be put at start-up (an emulation outside spaces.GPU calls).
+        pipe.to(device or ("cuda" if gpu.on_zerogpu() or gpu.cuda_available() else "cpu"))
     return pipe
 
 
@@ -633,9 +617,10 @@ class DiffusionBackend:
                  cpu_offload: bool | None = None, vae_tiling: bool | None = None, device: str | None = None,
                  host: gpu.GpuHost | None = None, zerogpu_max_s: int = gpu.ZEROGPU_MAX_S):
         self.host = host or gpu.detect_host()
-        self.profile = choose_profile(model_id, self.host) if model_id in ("", "auto") or model_id in MODEL_IDS \
-            or model_id in PROFILES else None
-        # A model id outside the known profiles (tests name tiny pipelines) is a label on the official settings.
+        known = model_id in ("", "auto") or model_id in MODEL_IDS or model_id in PROFILES
+        # With a pipeline passed in, an unknown model id is only its label (tests name tiny pipelines) and the
+        # official 1.3B settings apply; without one, it must name a profile.
+        self.profile = choose_profile(model_id, self.host) if known or pipe is None else None
         self.model = self.profile.model_id if self.profile else model_id
         profile = self.profile or PROFILES[DEFAULT_PROFILE]
         self.num_inference_steps = num_inference_steps or profile.steps

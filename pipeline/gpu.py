@@ -170,6 +170,22 @@ def _logging_tqdm(repo_id: str, sink: ProgressSink | None):
     return LogProgress
 
 
+def missing_model_error(repo_id: str, exc: Exception, code: str = "model_missing") -> ModelUnavailableError:
+    """What to do when a model is neither in the cache nor downloadable, with the reason it could not be."""
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    if hub_offline():
+        where = "offline mode is on (HF_HUB_OFFLINE)"
+    elif isinstance(exc, RepositoryNotFoundError):
+        where = "the Hugging Face Hub has no public model by that id (check it; log in for a gated one)"
+    else:
+        where = "the Hugging Face Hub could not be reached"
+    return ModelUnavailableError(
+        code, f"{repo_id} is not in the model cache ({hub_cache_dir()}) and {where}. Run `python -m pipeline "
+              f"fetch-models` (or `hf download {repo_id}`) where there is network and copy the cache here (or point "
+              f"HF_HOME at it), or use the preview backend. ({type(exc).__name__}: {exc})")
+
+
 def fetch_model(repo_id: str, files: tuple[str, ...] | None = None, progress: ProgressSink | None = None) -> str:
     """Download a model repository (or some of its files) into the Hub cache; its local folder.
 
@@ -185,18 +201,6 @@ def fetch_model(repo_id: str, files: tuple[str, ...] | None = None, progress: Pr
         path = snapshot_download(repo_id, allow_patterns=list(files) if files else None, cache_dir=cache_dir,
                                  local_files_only=offline, tqdm_class=_logging_tqdm(repo_id, progress))
     except (OSError, ValueError) as exc:  # offline and missing, unreachable, unknown repo
-        from huggingface_hub.errors import RepositoryNotFoundError
-
-        if offline:
-            where = "offline mode is on (HF_HUB_OFFLINE)"
-        elif isinstance(exc, RepositoryNotFoundError):
-            where = "the Hugging Face Hub has no public model by that id (check it; log in for a gated one)"
-        else:
-            where = "the Hugging Face Hub could not be reached"
-        raise ModelUnavailableError(
-            "model_missing",
-            f"{repo_id} is not in the model cache ({cache_dir}) and {where}. Run `python -m pipeline fetch-models` "
-            f"where there is network and copy the cache here (or point HF_HOME at it), or use the preview backend. "
-            f"({type(exc).__name__}: {exc})") from exc
+        raise missing_model_error(repo_id, exc) from exc
     log.info("%s is in the cache (%s, %.0f s)", repo_id, path, time.monotonic() - start)
     return path

@@ -18,11 +18,14 @@ case "$kind" in
   --zerogpu)
     cp requirements-zerogpu.txt "$out/requirements.txt"
     sed -i 's/^python_version: .*/python_version: "3.12"/; s/^suggested_hardware: .*/suggested_hardware: zero-a10g/' "$out/README.md"
+    # The video model is fetched and placed before the app launches: give the first start time for it.
+    sed -i '/^short_description:/a startup_duration_timeout: 1h' "$out/README.md"
     ;;
   --docker)
     sed -i 's/^sdk: gradio$/sdk: docker/; /^sdk_version: /d; /^python_version: /d; /^app_file: /d' "$out/README.md"
     sed -i 's/^ARG GPU=false$/ARG GPU=true/' "$out/Dockerfile"
     sed -i '/^short_description:/a app_port: 7860' "$out/README.md"
+    sed -i 's/^suggested_hardware: .*/suggested_hardware: l40sx1/' "$out/README.md"
     ;;
   "") ;;
   *) echo "unknown kind $kind: expected --zerogpu or --docker" >&2; exit 2 ;;

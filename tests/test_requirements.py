@@ -135,11 +135,9 @@ def test_the_zerogpu_set_resolves_with_its_torch_and_one_onnxruntime(tmp_path):
 
 @pytest.mark.network
 def test_the_zerogpu_set_resolves_on_zerogpus_python_3_12(tmp_path):
-    import shutil
-
-    python = shutil.which("python3.12")
+    python = _python_3_12()
     if python is None:
-        pytest.skip("no python3.12 interpreter on this machine to resolve for ZeroGPU's Python 3.12")
+        pytest.skip("no working python3.12 interpreter on this machine to resolve for ZeroGPU's Python 3.12")
     _registry_reachable()
     report = tmp_path / "report.json"
     run = subprocess.run([python, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet", "--report",
@@ -148,6 +146,21 @@ def test_the_zerogpu_set_resolves_on_zerogpus_python_3_12(tmp_path):
     assert run.returncode == 0, run.stderr[-4000:]
     names = {i["metadata"]["name"].lower(): i["metadata"]["version"] for i in json.loads(report.read_text())["install"]}
     assert names["torch"].startswith("2.11.0") and "onnxruntime-gpu" not in names
+
+
+def _python_3_12() -> str | None:
+    """A Python 3.12 that runs: on PATH, or installed by pyenv (whose shim may not be activated)."""
+    import shutil
+
+    candidates = [shutil.which("python3.12")] + sorted(str(p) for p in Path.home().glob(".pyenv/versions/3.12*/bin/python3.12"))
+    for python in filter(None, candidates):
+        try:
+            ok = subprocess.run([python, "-m", "pip", "--version"], capture_output=True, timeout=60).returncode == 0
+        except OSError:
+            ok = False
+        if ok:
+            return python
+    return None
 
 
 # --- the Space layouts ----------------------------------------------------------------------------
