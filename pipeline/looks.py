@@ -1,7 +1,8 @@
 """The preview backend's version of each style (pipeline.styles): a visible grade of its frames.
 
 Each look is prepared once per clip (lookup tables, a vignette, grain) and applied per frame with
-vectorised uint8 operations, so a 5 s 480p preview stays well under a second of extra work. The looks
+vectorised OpenCV and numpy operations; the animated look's edge-preserving smoothing (done at half size)
+is the costliest. They were not benchmarked on a quiet machine (see README, Preview generation). The looks
 are deliberately plain and recognisable: cinematic is a teal-and-orange grade in 2.39:1 letterbox bars,
 animated is flat posterised colour with ink outlines, documentary is neutral, slightly desaturated
 handheld footage, vintage film is faded warm colour with grain, flicker and a vignette; realistic
