@@ -4,6 +4,9 @@ from __future__ import annotations
 import atexit
 import os
 
+if os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true"):
+    import spaces  # noqa: F401 - on ZeroGPU it must be imported before anything touches CUDA (its docs)
+
 import gradio as gr
 
 from pipeline.studio import Studio, build_studio
@@ -80,7 +83,7 @@ def start_workers(settings, studio: Studio, queue: JobQueue):
 
 def main() -> None:
     settings = load_settings()
-    studio = build_studio(settings)
+    studio = build_studio(settings, warm_up="background" if settings.inline_gpu_worker else "off")
     queue = JobQueue(settings, studio.store)
     start_workers(settings, studio, queue)
     demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth(), queue=queue)

@@ -23,6 +23,14 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ValueError(f"{name}={raw!r}: expected one of 1/0, true/false, yes/no, on/off")
 
 
+def _env_auto_bool(name: str) -> bool | None:
+    """`auto` (or unset): None, for the code to decide; otherwise a boolean as _env_bool reads it."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip().lower() in ("", "auto"):
+        return None
+    return _env_bool(name, False)
+
+
 def _default_data_dir() -> Path:
     # A Space with persistent storage mounts it at /data.
     if os.environ.get("SPACE_ID") and Path("/data").is_dir():
@@ -45,9 +53,12 @@ class Settings:
     keep_voice_reference: bool = False  # keep the consent recording's speech (encrypted) for a cloning TTS
     voice_synth: str = "auto"  # "auto" (chatterbox with a CUDA GPU and the package, else espeak), "espeak", "chatterbox"
     generation_backend: str = "auto"  # "auto" (diffusion with a CUDA GPU, else preview), "preview", "diffusion"
-    diffusion_model: str = "Wan-AI/Wan2.1-VACE-1.3B-diffusers"
-    diffusion_cpu_offload: bool = False
-    diffusion_vae_tiling: bool = False
+    # "auto" (VACE-1.3B, official settings), "vace-1.3b", "vace-14b", "vace-14b-4step", or a Hub id of the first two
+    diffusion_model: str = "auto"
+    diffusion_cpu_offload: bool | None = None  # None: chosen from the GPU's memory (pipeline.diffusion.choose_placement)
+    diffusion_vae_tiling: bool | None = None
+    zerogpu_max_s: int = 300  # the longest ZeroGPU call the studio asks for
+    warm_up_models: bool = True  # fetch and load the GPU models at start-up rather than in the first request
     prompt_guard: str = "auto"  # "auto" (Qwen3Guard when its weights are in the HF cache), "qwen3guard", "off"
     prompt_guard_model: str = "Qwen/Qwen3Guard-Gen-0.6B"
     c2pa_cert_chain: Path | None = None  # a deployment's own signing chain (PEM) and key; None: demo chain
@@ -95,9 +106,11 @@ def load_settings() -> Settings:
         keep_voice_reference=_env_bool("CAMEO_KEEP_VOICE_REFERENCE", False),
         voice_synth=_choice("CAMEO_VOICE_SYNTH", ("auto", "espeak", "chatterbox")),
         generation_backend=_choice("CAMEO_GENERATION_BACKEND", ("auto", "preview", "diffusion")),
-        diffusion_model=os.environ.get("CAMEO_DIFFUSION_MODEL") or "Wan-AI/Wan2.1-VACE-1.3B-diffusers",
-        diffusion_cpu_offload=_env_bool("CAMEO_DIFFUSION_CPU_OFFLOAD", False),
-        diffusion_vae_tiling=_env_bool("CAMEO_DIFFUSION_VAE_TILING", False),
+        diffusion_model=(os.environ.get("CAMEO_DIFFUSION_MODEL") or "auto").strip(),
+        diffusion_cpu_offload=_env_auto_bool("CAMEO_DIFFUSION_CPU_OFFLOAD"),
+        diffusion_vae_tiling=_env_auto_bool("CAMEO_DIFFUSION_VAE_TILING"),
+        zerogpu_max_s=_int("CAMEO_ZEROGPU_MAX_S", 300, lowest=30),
+        warm_up_models=_env_bool("CAMEO_WARM_UP_MODELS", True),
         prompt_guard=_choice("CAMEO_PROMPT_GUARD", ("auto", "qwen3guard", "off")),
         prompt_guard_model=os.environ.get("CAMEO_PROMPT_GUARD_MODEL") or "Qwen/Qwen3Guard-Gen-0.6B",
         c2pa_cert_chain=_path("CAMEO_C2PA_CERT_CHAIN"),

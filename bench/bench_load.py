@@ -276,7 +276,7 @@ def page_load(res: Results, url: str, prefix: str = "") -> None:
 def generate(res: Results, client: Client, handle: str, owner: str, seed: int) -> str | None:
     """A 2 s 16:9 preview clip of an open cameo; the clip id from the provenance text, or None."""
     prompt = PROMPTS[seed % len(PROMPTS)].format(h=owner)
-    out = res.call(client, "/generate", prompt, [owner], 2, "16:9", str(seed))
+    out = res.call(client, "/generate", prompt, [owner], 2, "16:9", str(seed), "realistic", *(None, "object", "") * 2)
     match = re.search(r"Clip `([0-9a-f]+)`", (out[1] or "") if out else "")
     if out is not None and match is None:
         res.fail("/generate", f"no clip id in {out[1]!r}")

@@ -72,6 +72,7 @@ class CameoGrant:
     voice_pitch_hz: float | None
     consent: ConsentRecord
     voice_reference_wav: bytes | None = None  # the consent recording's speech, where the studio keeps it
+    references_png: list[bytes] = field(default_factory=list)  # head-and-shoulders references on white
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,7 @@ class ConsentLedger:
                 full = self.store.get_cameo(cameo.id)
                 crops = self.store.crops_png(cameo.id, full.n_crops)
                 reference = self.store.voice_reference(cameo.id)
+                references = self.store.references_png(cameo.id)
             except (IdentityError, FileNotFoundError):  # revoked between the decision and this read
                 return Refusal(requester.handle, {cameo.id: "this cameo was revoked by its owner"})
             grants.append(CameoGrant(
@@ -333,6 +335,7 @@ class ConsentLedger:
                 instructions=settings.instructions, switches=json.loads(settings.switches),
                 crops_png=crops, voice=full.voice,
                 voice_pitch_hz=full.quality.get("median_pitch_hz"), consent=record, voice_reference_wav=reference,
+                references_png=references,
             ))
         return Grant(requester.handle, purpose, grants, time.time())
 

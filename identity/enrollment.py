@@ -31,6 +31,7 @@ from identity.pose import (
     neutral_pose,
     turn_sequence,
 )
+from identity.references import build_references
 from identity.speech import DigitsHeard, match_digits, recognize_digits
 from identity.store import Account, NewCameo, Store
 from identity.voices import (
@@ -77,6 +78,9 @@ class ClipAnalysis:
     voice_error: str | None
     median_pitch_hz: float | None
     seconds_to_process: float
+    # The frames the crops came from, for the head-and-shoulders references (identity.references),
+    # made only once a recording passes.
+    reference_sources: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,7 @@ class _FaceIdentity:
     templates: list[FaceTemplate]
     crops: list[np.ndarray]
     identity_min_similarity: float | None
+    reference_sources: list = field(default_factory=list)
 
 
 def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], clip_height: int,
@@ -225,7 +230,8 @@ def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
 
     template_idx = _spread_pick(best, times, N_TEMPLATES)
     templates = [embed(i) for i in template_idx]
-    crops = [backend.align(single[i][1], single[i][2], CROP_SIZE) for i in _spread_pick(best, times, N_CROPS, 1.0)]
+    crop_idx = _spread_pick(best, times, N_CROPS, 1.0)
+    crops = [backend.align(single[i][1], single[i][2], CROP_SIZE) for i in crop_idx]
     # Same person throughout: near-frontal frames spread over the whole clip, each against the
     # templates taken from other moments.
     by_time = sorted(frontal_set, key=lambda i: times[i])
@@ -236,7 +242,7 @@ def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
         if others:
             sims.append(max(compare_templates(backend, embed(i), t) for t in others))
     return _FaceIdentity(liveness, height_frac, float(np.median(list(sharp.values()))), templates, crops,
-                         float(min(sims)) if sims else None)
+                         float(min(sims)) if sims else None, [(single[i][1], single[i][2]) for i in crop_idx])
 
 
 def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAnalysis:
@@ -276,6 +282,7 @@ def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAn
         voice_error=voice_error,
         median_pitch_hz=pitch,
         seconds_to_process=time.perf_counter() - start,
+        reference_sources=face.reference_sources,
     )
 
 
@@ -488,6 +495,7 @@ class Enroller:
                                         challenge_used=not fresh)
         if not verdict.ok or analysis is None:
             return verdict
+        references = build_references(analysis.reference_sources, self.backend, analysis.templates)
         new = NewCameo(
             templates=analysis.templates,
             voice=analysis.voice.embedding,
@@ -499,6 +507,7 @@ class Enroller:
                 "speech_seconds": analysis.voice.speech_seconds,
                 "median_pitch_hz": analysis.median_pitch_hz,
                 "face_backend": self.backend.name,
+                "reference_similarities": references.similarities,
             },
             liveness={
                 **asdict(analysis.liveness),
@@ -506,6 +515,7 @@ class Enroller:
                 "digits_heard": "".join(d or "_" for d in analysis.digits.digits),
             },
             voice_reference_wav=voice_reference_wav(path) if self.keep_voice_reference else None,
+            references_png=references.png,
         )
         if current is not None:
             same = _same_person(self.backend, current.templates, new.templates)

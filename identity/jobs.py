@@ -144,9 +144,10 @@ def live_upload_names(s: Session) -> set[str]:
     """Object names under uploads/ that an unfinished job still needs (the rest are orphans)."""
     names = set()
     for payload in s.scalars(select(JobRow.payload).where(JobRow.state.in_(("queued", "running")))):
-        key = json.loads(payload).get("upload_key")
-        if key:
-            names.add(key.removeprefix("uploads/"))
+        data = json.loads(payload)
+        for key in [data.get("upload_key"), *data.get("upload_keys", ())]:
+            if key:
+                names.add(key.removeprefix("uploads/"))
     return names
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -126,6 +126,9 @@ class NewCameo:
     # The recording's speech as 16 kHz mono WAV, kept only where a voice-cloning TTS needs a reference
     # (CAMEO_KEEP_VOICE_REFERENCE); encrypted like the crops and deleted with them on revoke.
     voice_reference_wav: bytes | None = None
+    # Head-and-shoulders references on white for the video model (identity.references), from the same
+    # recording; encrypted like the crops and deleted with them on revoke.
+    references_png: list[bytes] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,21 @@ class Store:
     def _voice_reference_key(cameo_id: str) -> str:
         return f"cameos/{cameo_id}/voice_reference.wav.enc"
 
+    @staticmethod
+    def _reference_key(cameo_id: str, k: int) -> str:
+        return f"cameos/{cameo_id}/reference_{k}.png.enc"
+
+    def references_png(self, cameo_id: str) -> list[bytes]:
+        """The cameo's head-and-shoulders references (none for cameos enrolled before they existed)."""
+        keys = {o.key for o in self.objects.list(f"cameos/{cameo_id}/")}
+        out = []
+        for k in range(100):
+            key = self._reference_key(cameo_id, k)
+            if key not in keys:
+                break
+            out.append(self._cipher.decrypt(self.objects.get(key), f"{cameo_id}/reference/{k}"))
+        return out
+
     def voice_reference(self, cameo_id: str) -> bytes | None:
         try:
             blob = self.objects.get(self._voice_reference_key(cameo_id))
@@ -222,12 +240,16 @@ class Store:
         return self._cipher.decrypt(blob, f"{cameo_id}/voice_reference")
 
     def _put_biometric_media(self, cameo_id: str, new: NewCameo, prefix: str) -> list[str]:
-        """Encrypt and store a cameo's crops and voice reference under `prefix`; returns the keys written."""
+        """Encrypt and store a cameo's crops, references and voice reference under `prefix`; returns the keys written."""
         written: list[str] = []
         try:
             for k, png in enumerate(new.crops_png):
                 key = prefix + self._crop_key(cameo_id, k).rsplit("/", 1)[1]
                 self.objects.put(key, self._cipher.encrypt(png, f"{cameo_id}/crop/{k}"))
+                written.append(key)
+            for k, png in enumerate(new.references_png):
+                key = prefix + self._reference_key(cameo_id, k).rsplit("/", 1)[1]
+                self.objects.put(key, self._cipher.encrypt(png, f"{cameo_id}/reference/{k}"))
                 written.append(key)
             if new.voice_reference_wav:
                 key = prefix + self._voice_reference_key(cameo_id).rsplit("/", 1)[1]

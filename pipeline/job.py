@@ -27,11 +27,14 @@ from identity.imageio import decode_png
 from identity.library import ClipLibrary, SaveGuard
 from identity.store import Account, Store
 from pipeline.export import write_mp4
+from pipeline.ingredients import Ingredient, load_ingredients
 from pipeline.scene import parse_scene
 from pipeline.sound import EspeakSynth, VoiceSynth, make_soundtrack
+from pipeline.styles import DEFAULT_STYLE, get_style
 from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoRef, GenerationBackend, Progress, \
     ProgressFn, RenderSpec, VoiceReference
 from safety.firewall import FirewallResult, check_faces
+from safety.ingredients import check_ingredient
 from safety.invisible_mark import embed_frames
 from safety.moderation import moderate_frames
 from safety.policy import OwnerInstructions, check_prompt
@@ -56,6 +59,8 @@ class JobRequest:
     aspect: str
     seed: int
     remix_of: str | None = None
+    style: str = DEFAULT_STYLE  # a key of pipeline.styles.STYLES
+    ingredients: tuple[Ingredient, ...] = ()  # image references, checked like frames before rendering
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,11 @@ class JobResult:
     meta: dict = field(default_factory=dict)
 
 
-def parse_request(prompt: str, handles, duration_s, aspect: str, seed, remix_of: str | None = None) -> JobRequest:
-    """Validate everything a person typed before any work starts."""
+def parse_request(prompt: str, handles, duration_s, aspect: str, seed, remix_of: str | None = None,
+                  style: str | None = None, ingredients=()) -> JobRequest:
+    """Validate everything a person typed or uploaded before any work starts.
+
+    `ingredients` are up to two (image file or bytes, kind, label) triples or loaded `Ingredient`s."""
     prompt = (prompt or "").strip()
     if not prompt:
         raise JobError("empty_prompt", "write a prompt: what happens in the clip")
@@ -89,7 +97,8 @@ def parse_request(prompt: str, handles, duration_s, aspect: str, seed, remix_of:
         raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}") from None
     if not 0 <= seed_int <= MAX_SEED:
         raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}")
-    return JobRequest(prompt, names, duration, aspect, seed_int, remix_of)
+    return JobRequest(prompt, names, duration, aspect, seed_int, remix_of, get_style(style).name,
+                      load_ingredients(ingredients))
 
 
 def _refusal_text(refusal: Refusal, handles: dict[str, str]) -> str:
@@ -99,7 +108,8 @@ def _refusal_text(refusal: Refusal, handles: dict[str, str]) -> str:
 
 def cameo_refs(grant: Grant) -> tuple[CameoRef, ...]:
     return tuple(CameoRef(g.cameo_id, g.owner_handle, tuple(decode_png(p) for p in g.crops_png), g.voice_pitch_hz,
-                          g.instructions, tuple(g.switches)) for g in grant.cameos)
+                          g.instructions, tuple(g.switches), tuple(decode_png(p) for p in g.references_png))
+                 for g in grant.cameos)
 
 
 def voice_references(grant: Grant) -> dict[str, VoiceReference]:
@@ -170,20 +180,24 @@ class JobRunner:
         clip = self.library.get(clip_id)
         if clip is None or clip.status != "published":
             raise JobError("no_clip", "only published clips can be remixed")
+        # The style carries over; image references do not (the studio keeps only their hashes).
         return parse_request(clip.prompt, clip.cameo_handles, clip.meta.get("duration_s", 4.0),
-                             clip.meta.get("aspect", "16:9"), seed, remix_of=clip.id)
+                             clip.meta.get("aspect", "16:9"), seed, remix_of=clip.id, style=clip.meta.get("style"))
 
     def run(self, requester: Account, req: JobRequest, publish: bool = False,
             on_progress: ProgressFn | None = None, guard: SaveGuard | None = None) -> JobResult:
         """`guard` runs inside the transaction that stores the clip (a worker's: not cancelled, still mine)."""
         progress = on_progress or (lambda p: None)
+        self._admit(req)
         ids = self.cameo_ids(req.handles)
         grant = self.ledger.authorize(requester, list(ids), "generate")
         if isinstance(grant, Refusal):
             raise JobError("consent_refused", "you may not use these cameos: " + _refusal_text(grant, ids))
         owners = [OwnerInstructions(g.owner_handle, g.instructions, tuple(g.switches)) for g in grant.cameos]
         strict = requester.is_teen or any(g.owner_is_teen for g in grant.cameos)
-        decision = check_prompt(req.prompt, [g.owner_handle for g in grant.cameos], owners, strict=strict)
+        # The image references' names go into the model's prompt too, so they are checked with it.
+        text = " ".join([req.prompt] + [f"({i.label})" for i in req.ingredients if i.label])
+        decision = check_prompt(text, [g.owner_handle for g in grant.cameos], owners, strict=strict)
         if not decision.allowed:
             raise JobError("prompt_refused", decision.reason)
         work = Path(tempfile.mkdtemp(prefix="cameo-job-"))
@@ -191,6 +205,27 @@ class JobRunner:
             return self._make(requester, req, grant, ids, strict, publish, work, progress, guard)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def _admit(self, req: JobRequest) -> None:
+        """The backend's own limits (length, shape, its model loaded, a ZeroGPU call's time), before any work."""
+        limits = getattr(self.backend, "limits", None)
+        problem = limits.problem(req.duration_s, req.aspect) if limits is not None else None
+        if problem is not None:
+            raise JobError(*problem)
+        admit = getattr(self.backend, "admit", None)
+        if admit is not None:
+            admit(req.duration_s, req.aspect, len(req.handles) + len(req.ingredients))
+
+    def _check_ingredients(self, req: JobRequest, ids: dict[str, str], strict: bool) -> tuple:
+        """The image references as the backend takes them, each checked like a frame of the clip."""
+        refs = tuple(i.to_ref() for i in req.ingredients)
+        if refs:
+            cameos = self.store.active_cameos()
+            for position, ref in enumerate(refs, start=1):
+                verdict = check_ingredient(ref.rgb, position, self.face_backend, ids, cameos, self.gallery, strict)
+                if not verdict.allowed:
+                    raise JobError("ingredient_refused", verdict.reason)
+        return refs
 
     def _watch(self, requester: Account, ids: dict[str, str], progress: ProgressFn) -> ProgressFn:
         """Progress that also stops the job as soon as consent for any cameo no longer holds."""
@@ -209,6 +244,7 @@ class JobRunner:
     def _make(self, requester: Account, req: JobRequest, grant: Grant, ids: dict[str, str], strict: bool,
               publish: bool, work: Path, progress: ProgressFn, guard: SaveGuard | None = None) -> JobResult:
         watch = self._watch(requester, ids, progress)
+        ingredients = self._check_ingredients(req, ids, strict)
         refs = cameo_refs(grant)
         scene = parse_scene(req.prompt)
         width, height = self.sizes[req.aspect]
@@ -220,7 +256,7 @@ class JobRunner:
             if not said.allowed:
                 raise JobError("dialogue_refused", "the dialogue was refused: " + said.reason)
         spec = RenderSpec(req.prompt, refs, req.duration_s, width, height, req.seed, dialogue=sound.dialogue,
-                          mouth=sound.mouth)
+                          mouth=sound.mouth, style=req.style, ingredients=ingredients)
         video = self.backend.render(spec, watch)
 
         watch(Progress("safety", 1, 4))
@@ -245,7 +281,8 @@ class JobRunner:
         sign_clip(raw, signed, self.signer, ProvenanceInfo(
             clip_id=clip_id, title=f"Cameo Studio clip {clip_id}", creator_handle=requester.handle,
             backend=video.backend, model=video.model, prompt_sha256=prompt_sha, consent_records=consent,
-            studio_version=STUDIO_VERSION))
+            studio_version=STUDIO_VERSION, style=req.style,
+            ingredients=tuple((i.sha256, i.kind) for i in req.ingredients)))
         watch(Progress("save", 4, 4))
         meta = {
             "backend": video.backend, "model": video.model, "fps": video.fps, "duration_s": req.duration_s,
@@ -254,7 +291,8 @@ class JobRunner:
             "identity_similarity": firewall.identity_similarity, "voice_similarity": sound.voice_similarity,
             "voice_pitch_hz": sound.pitch_hz, "synth": sound.synth, "notes": list(sound.notes),
             "nudity_max_scores": {k: round(v, 3) for k, v in moderation.max_scores.items()},
-            "strict": strict,
+            "strict": strict, "style": req.style,
+            "ingredients": [{"sha256": i.sha256, "kind": i.kind, "label": i.label} for i in req.ingredients],
         }
         saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
                                   publish=publish, remix_of=req.remix_of, guard=guard)

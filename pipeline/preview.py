@@ -22,8 +22,10 @@ import cv2
 import numpy as np
 
 from identity.errors import IdentityError
+from pipeline.looks import prepare_look
 from pipeline.scene import Scene, parse_scene
-from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, DialogueLine, Progress, ProgressFn, RenderedVideo, RenderSpec
+from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, ClipLimits, DialogueLine, IngredientRef, \
+    Progress, ProgressFn, RenderedVideo, RenderSpec
 
 CROP = 256  # the aligned crops' size (identity.faces._align_by_eyes)
 # Where _align_by_eyes puts the eyes: their midpoint at (0.5, 0.38) of the crop, 0.30 of its width apart.
@@ -42,6 +44,7 @@ class PreviewBackend:
 
     name = "preview"
     model = "cameo-animatic-v1"
+    limits = ClipLimits(MIN_SECONDS, MAX_SECONDS, dict(ASPECTS))
 
     def __init__(self, fps: float = 24.0, draft_label: bool = True) -> None:
         self.fps = float(fps)
@@ -55,12 +58,18 @@ class PreviewBackend:
         rng = np.random.default_rng(spec.seed)
         camera = plan_camera(scene, n, self.fps, w, h, spec.seed)
         world = paint_set(scene, w, h, camera.travel_px, rng)
+        places = [i for i in spec.ingredients if i.kind == "place"]
+        if places:  # a photo of the place becomes the backdrop behind the painted ground
+            world = with_backdrop(world, places[0].rgb)
         actors = [
             prepare_actor(c.crops_rgb[0], c.handle, k, len(spec.cameos), scene, w, h, spec.seed)
             for k, c in enumerate(spec.cameos)
         ]
         mouths = {a.handle: _per_frame(spec.mouth.get(a.handle), n) for a in actors}
         weather = prepare_weather(scene, w, h, rng)
+        # Every other ingredient (a second place too) stands in the set as a framed picture.
+        props = prepare_props([i for i in spec.ingredients if not (places and i is places[0])], [a.x for a in actors], w, h)
+        look = prepare_look(spec.style, w, h, n, spec.seed)
         captions = prepare_captions(spec.dialogue, w, h, scene.palette.accent)
         label = Sprite.from_rgba(_text_patch("draft preview", _font_size(w, h) * 0.6, (255, 255, 255), None), 0.55) if self.draft_label else None
 
@@ -73,9 +82,12 @@ class PreviewBackend:
             world.compose(canvas, camera.near_x[i], camera.far_x[i])
             for actor in _draw_order(actors):
                 actor.draw(canvas, t, mouths[actor.handle][i], camera.actor_dx[i], camera.walking)
+            for sprite, px, py in props:
+                composite(canvas, sprite, int(px + camera.actor_dx[i]), py)
             weather.apply(canvas, i)
             if warp is not None:
                 cv2.warpAffine(scratch, warp, (w, h), dst=frames[i], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+            look.apply(frames[i], i)
             captions.apply(frames[i], t)
             if label is not None:
                 composite(frames[i], label, 8, 6)
@@ -106,6 +118,58 @@ def check_spec(spec: RenderSpec) -> None:
             raise IdentityError(
                 "bad_face_crop", f"@{c.handle}'s face crop is {crop.dtype} {crop.shape}; expected uint8 ({CROP}, {CROP}, 3)"
             )
+
+
+# ---- image references ("ingredients") ----
+
+PROP_HEIGHT = 0.34  # of the frame height
+PROP_SLOTS = (0.12, 0.3, 0.5, 0.7, 0.88)
+
+
+def prepare_props(ingredients: list[IngredientRef], actor_xs: list[float], w: int, h: int) -> list[tuple["Sprite", int, int]]:
+    """Each object, product or outfit as a framed picture standing in the lower third of the set, at the
+    slots furthest from the cameos, so it is seen next to them without covering a face."""
+    out: list[tuple[Sprite, int, int]] = []
+    taken = list(actor_xs)
+    for ingredient in ingredients:
+        x = max(PROP_SLOTS, key=lambda s: min((abs(s * w - t) for t in taken), default=w))
+        taken.append(x * w)
+        sprite = _prop_sprite(ingredient.rgb, int(PROP_HEIGHT * h), max(2, h // 120))
+        left = int(np.clip(x * w - sprite.width / 2, 0.02 * w, max(0.02 * w, 0.98 * w - sprite.width)))
+        out.append((sprite, left, int(h - sprite.pre.shape[0] - 0.04 * h)))
+    return out
+
+
+def _prop_sprite(rgb: np.ndarray, height: int, border: int) -> "Sprite":
+    ih, iw = rgb.shape[:2]
+    width = max(8, int(round(iw * height / ih)))
+    pic = cv2.resize(np.ascontiguousarray(rgb), (width, height), interpolation=cv2.INTER_AREA)
+    framed = cv2.copyMakeBorder(pic, border, border, border, border, cv2.BORDER_CONSTANT, value=(250, 250, 245))
+    fh, fw = framed.shape[:2]
+    shadow = 2 * border
+    rgba = np.zeros((fh + shadow, fw + shadow, 4), np.uint8)
+    rgba[shadow:, shadow:, 3] = 90  # a soft drop shadow behind the frame
+    rgba[shadow:, shadow:, 3] = cv2.GaussianBlur(rgba[shadow:, shadow:, 3], (0, 0), max(1, border))
+    rgba[:fh, :fw, :3] = framed
+    rgba[:fh, :fw, 3] = 255
+    return Sprite.from_rgba(rgba)
+
+
+def with_backdrop(world: World, rgb: np.ndarray) -> World:
+    """The world with a photo of the place as its far layer (cover-fitted, softly blurred like the set)."""
+    h, wc = world.far.shape[:2]
+    ih, iw = rgb.shape[:2]
+    scale = max(wc / iw, h / ih)
+    resized = cv2.resize(np.ascontiguousarray(rgb), (max(wc, int(round(iw * scale))), max(h, int(round(ih * scale)))),
+                         interpolation=cv2.INTER_AREA)
+    y0, x0 = (resized.shape[0] - h) // 2, (resized.shape[1] - wc) // 2
+    far = cv2.GaussianBlur(np.ascontiguousarray(resized[y0:y0 + h, x0:x0 + wc]), (0, 0), 1.2)
+    out = World(far, world.near, world.near_over, world.rows_far, world.rows_near, None)
+    if world.flat is not None:
+        flat = np.empty((h, world.flat.shape[1], 3), np.uint8)
+        out.compose(flat, 0, 0)
+        out.flat = flat
+    return out
 
 
 def _per_frame(values: np.ndarray | None, n: int) -> np.ndarray:

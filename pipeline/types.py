@@ -14,6 +14,7 @@ import numpy as np
 ASPECTS: dict[str, tuple[int, int]] = {"16:9": (832, 480), "9:16": (480, 832), "1:1": (480, 480)}
 MIN_SECONDS, MAX_SECONDS = 2.0, 10.0
 MAX_CAMEOS = 3
+MAX_INGREDIENTS = 2
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,42 @@ class CameoRef:
     voice_pitch_hz: float | None
     instructions: str = ""
     switches: tuple[str, ...] = ()
+    # Head-and-shoulders references on white, made at enrollment (identity.references); empty for
+    # cameos enrolled before they existed, and then the face crop stands in.
+    references_rgb: tuple[np.ndarray, ...] = ()
+
+
+@dataclass(frozen=True)
+class IngredientRef:
+    """An image reference ("ingredient") a creator added to a clip: an object, product, place or outfit.
+
+    Checked by the job before any rendering (pipeline.ingredients, safety.ingredients); only its hash
+    reaches the clip's Content Credentials."""
+
+    kind: str  # "object", "product", "place" or "outfit"
+    label: str  # what the creator calls it ("my red car"); may be empty
+    rgb: np.ndarray  # (H, W, 3) uint8
+    sha256: str  # of the uploaded file's bytes
+
+
+@dataclass(frozen=True)
+class ClipLimits:
+    """What a backend can render, checked by the job before any work (durations in seconds)."""
+
+    min_seconds: float
+    max_seconds: float
+    sizes: dict[str, tuple[int, int]]  # aspect ratio -> (width, height)
+    why: str = ""  # said when a request is refused: why this backend has these limits
+
+    def problem(self, duration_s: float, aspect: str) -> tuple[str, str] | None:
+        """(code, message) when a request is outside these limits, else None."""
+        note = f" ({self.why})" if self.why else ""
+        if not self.min_seconds <= duration_s <= self.max_seconds:
+            return "bad_duration", (f"this studio's {'video model' if self.why else 'renderer'} makes clips of "
+                                    f"{self.min_seconds:g} to {self.max_seconds:g} seconds{note}; pick a length in that range")
+        if aspect not in self.sizes:
+            return "bad_aspect", f"this studio makes {', '.join(self.sizes)} clips, not {aspect}{note}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,6 +109,8 @@ class RenderSpec:
     dialogue: tuple[DialogueLine, ...] = ()
     # Mouth openness per cameo handle in [0, 1], one value per output frame (from the dialogue audio).
     mouth: dict[str, np.ndarray] = field(default_factory=dict)
+    style: str = "realistic"  # a key of pipeline.styles.STYLES
+    ingredients: tuple[IngredientRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,5 +127,6 @@ class GenerationBackend(Protocol):
     name: str
     model: str
     fps: float
+    limits: ClipLimits
 
     def render(self, spec: RenderSpec, on_progress: ProgressFn) -> RenderedVideo: ...

@@ -33,6 +33,9 @@ from identity.challenge import STUDIO_NAME
 from safety.errors import SafetyError
 
 CONSENT_LABEL = "studio.cameo.consent"
+# The creator's inputs besides the prompt: the style, and each image reference ("ingredient") by its
+# SHA-256 and kind. Never the image itself.
+INPUTS_LABEL = "studio.cameo.inputs"
 ACTIONS_LABEL = "c2pa.actions.v2"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 MIME_TYPES = {".mp4": "video/mp4"}
@@ -70,6 +73,8 @@ class ProvenanceInfo:
     prompt_sha256: str
     consent_records: tuple[tuple[str, str], ...]  # (consent record id, its SHA-256 hex)
     studio_version: str
+    style: str = ""
+    ingredients: tuple[tuple[str, str], ...] = ()  # (SHA-256 of the uploaded image, kind)
 
     def __post_init__(self) -> None:
         # Accept identity.consent.ConsentRecord objects or (id, sha256) pairs; keep plain pairs.
@@ -80,6 +85,9 @@ class ProvenanceInfo:
         for pair in pairs:
             if len(pair) != 2 or not pair[0] or not _SHA256_HEX.match(pair[1] or ""):
                 raise SafetyError("bad_provenance", f"a consent record is an id and a SHA-256 hex digest, got {pair!r}")
+        for digest, kind in self.ingredients:
+            if not _SHA256_HEX.match(digest or "") or not kind:
+                raise SafetyError("bad_provenance", f"an image reference is a SHA-256 hex digest and a kind, got {(digest, kind)!r}")
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,8 @@ class ProvenanceReading:
     creator_handle: str | None = None
     title: str | None = None
     failures: tuple[str, ...] = ()  # C2PA status codes, e.g. "assertion.bmffHash.mismatch"
+    style: str | None = None
+    image_references: tuple[tuple[str, str], ...] = ()  # (SHA-256, kind) of each ingredient
 
 
 ABSENT = ProvenanceReading(False, "absent", None, (), (), None)
@@ -255,7 +265,10 @@ def manifest_definition(info: ProvenanceInfo) -> dict:
                 "creator": "@" + info.creator_handle.lstrip("@"),
                 "consent_records": [{"id": rid, "sha256": digest} for rid, digest in info.consent_records],
             }},
-        ],
+        ] + ([{"label": INPUTS_LABEL, "data": {
+            "style": info.style,
+            "image_references": [{"sha256": digest, "kind": kind} for digest, kind in info.ingredients],
+        }}] if info.style or info.ingredients else []),
     }
 
 
@@ -320,9 +333,11 @@ def _reading(state: str, manifest: dict, failures: Sequence[str]) -> ProvenanceR
     consent = _assertion(manifest, CONSENT_LABEL)
     sig = manifest.get("signature_info") or {}
     records = tuple((str(r.get("id")), str(r.get("sha256"))) for r in consent.get("consent_records", []))
+    inputs = _assertion(manifest, INPUTS_LABEL)
+    images = tuple((str(r.get("sha256")), str(r.get("kind"))) for r in inputs.get("image_references", []))
     return ProvenanceReading(True, state, sig.get("issuer") or sig.get("common_name"), records,
                              _actions(manifest), consent.get("clip_id"), consent.get("creator"),
-                             manifest.get("title"), tuple(failures))
+                             manifest.get("title"), tuple(failures), inputs.get("style"), images)
 
 
 def read_clip(path: Path, trust_anchors_pem: str | None = None) -> ProvenanceReading:

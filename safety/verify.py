@@ -42,6 +42,8 @@ def verify_clip(path: Path, trust_anchor_pem: str | None = None, lookup=None) ->
             "signer": c2pa.signer,
             "consent_records": [{"id": i, "sha256": h} for i, h in c2pa.consent_records],
             "actions": [asdict(a) for a in c2pa.actions],
+            "style": c2pa.style,
+            "image_references": [{"sha256": h, "kind": k} for h, k in c2pa.image_references],
         },
         "watermark": {"found": mark.found, "clip_id": mark.clip_id, "bit_errors": mark.bit_errors},
         "known_clip": clip is not None,

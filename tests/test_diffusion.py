@@ -13,11 +13,12 @@ from PIL import Image
 
 from identity.errors import IdentityError, ModelUnavailableError
 from pipeline import diffusion
+from pipeline import gpu
 from pipeline.diffusion import (
     DEFAULT_MODEL, DiffusionBackend, build_prompt, build_tiny_pipeline, frame_count, gpu_seconds,
-    latent_frame_count, load_pipeline, strip_reference_latents, zerogpu,
+    latent_frame_count, load_pipeline, strip_reference_latents,
 )
-from pipeline.types import CameoRef, Progress, RenderSpec
+from pipeline.types import CameoRef, IngredientRef, Progress, RenderSpec
 
 torch.set_num_threads(1)
 
@@ -96,6 +97,24 @@ def test_render_has_the_asked_frame_count_fps_and_size(backend):
     assert video.backend == "diffusion" and video.model == "tiny-random-wan-vace"
 
 
+def test_a_cameos_head_and_shoulders_reference_is_used_over_its_face_crop():
+    with_crop = CameoRef("id-a", "alice", (ANISTON,), None)
+    with_reference = CameoRef("id-a", "alice", (ANISTON,), None, references_rgb=(JOLIE,))
+    assert np.array_equal(diffusion.reference_images(_spec((with_reference,)))[0], JOLIE)
+    assert np.array_equal(diffusion.reference_images(_spec((with_crop,)))[0], ANISTON)
+
+
+def test_ingredients_are_extra_reference_frames_after_the_cameos(backend):
+    car = np.zeros((120, 200, 3), np.uint8)
+    car[:, :, 0] = 200
+    spec = RenderSpec("@alice sells a car", (_cameo("alice"),), 0.5, 32, 32, 7,
+                      ingredients=(IngredientRef("product", "the red car", car, "0" * 64),))
+    latents = backend.render_latents(spec)
+    assert latents.shape[2] == latent_frame_count(frame_count(0.5), 2)
+    without = backend.render_latents(_spec((_cameo("alice"),), prompt="@alice sells a car"))
+    assert without.shape[2] == latent_frame_count(frame_count(0.5), 1)
+
+
 def test_progress_reports_render_steps_one_to_n():
     events: list[Progress] = []
     three_steps = DiffusionBackend(pipe=build_tiny_pipeline(seed=0), model_id="tiny", num_inference_steps=3)
@@ -114,8 +133,8 @@ def test_frame_count_is_4k_plus_1_at_16_fps(seconds, frames):
 def test_mentions_are_named_by_reference_image():
     spec = _spec((_cameo("alice"), _cameo("bob")), prompt="@alice high-fives @Bob, then @alice laughs")
     prompt, _ = build_prompt(spec)
-    assert prompt == ("the person in reference image 1 (@alice) high-fives the person in reference image 2 (@bob), "
-                      "then the person in reference image 1 (@alice) laughs.")
+    assert prompt.startswith("the person in reference image 1 (@alice) high-fives the person in reference image 2 "
+                             "(@bob), then the person in reference image 1 (@alice) laughs. ")
 
 
 def test_a_handle_inside_a_longer_handle_is_not_rewritten():
@@ -127,8 +146,8 @@ def test_unmentioned_cameos_are_appended():
     spec = _spec((_cameo("alice"), _cameo("bob"), _cameo("carol")), prompt="@bob rides a bike")
     prompt, _ = build_prompt(spec)
     assert prompt.startswith("the person in reference image 2 (@bob) rides a bike.")
-    assert prompt.endswith("Featuring the person in reference image 1 (@alice) and "
-                           "the person in reference image 3 (@carol).")
+    assert ("Featuring the person in reference image 1 (@alice) and the person in reference image 3 (@carol)."
+            in prompt)
 
 
 def test_switches_reach_the_negative_prompt():
@@ -156,6 +175,34 @@ def test_users_negative_prompt_comes_first_and_default_is_always_there():
                       negative_prompt="rain")
     _, negative = build_prompt(spec)
     assert negative.startswith("rain, ") and negative.endswith(diffusion.DEFAULT_NEGATIVE)
+
+
+def test_a_style_adds_its_sentence_and_negative_terms():
+    from pipeline.styles import STYLES
+
+    plain, plain_negative = build_prompt(_spec((_cameo("alice"),)))
+    spec = RenderSpec("@alice waves", (_cameo("alice"),), 2, 32, 32, 1, style="vintage_film")
+    prompt, negative = build_prompt(spec)
+    assert STYLES["vintage_film"].prompt in prompt and STYLES["vintage_film"].prompt not in plain
+    assert STYLES["vintage_film"].negative in negative and negative.endswith(diffusion.DEFAULT_NEGATIVE)
+    assert STYLES["realistic"].prompt in plain  # realistic is the default, and says so
+
+
+def test_an_unknown_style_is_refused():
+    from pipeline.styles import StyleError
+
+    with pytest.raises(StyleError, match="Vintage film"):
+        build_prompt(RenderSpec("@alice waves", (_cameo("alice"),), 2, 32, 32, 1, style="claymation"))
+
+
+def test_ingredients_are_named_by_their_reference_image_after_the_cameos():
+    thing = np.zeros((80, 80, 3), np.uint8)
+    spec = RenderSpec("@alice and @bob show off the car", (_cameo("alice"), _cameo("bob")), 2, 32, 32, 1,
+                      ingredients=(IngredientRef("product", "the red car", thing, "0" * 64),
+                                   IngredientRef("place", "", thing, "1" * 64)))
+    prompt, _ = build_prompt(spec)
+    assert "The red car is exactly the product shown in reference image 3." in prompt
+    assert "The place is exactly the place shown in reference image 4." in prompt
 
 
 def test_every_consent_switch_is_honoured():
@@ -194,33 +241,3 @@ def test_backend_loads_lazily_on_first_render(monkeypatch, tmp_path):
     with pytest.raises(ModelUnavailableError) as err:
         lazy.render(_spec((_cameo("alice"),)), _ignore)
     assert diffusion.LARGE_MODEL in err.value.message
-
-
-# --- ZeroGPU -------------------------------------------------------------------------------------
-
-def test_gpu_seconds_grows_with_frames_and_steps_and_is_capped():
-    assert gpu_seconds(81, 30, per_frame_step_s=0.02, base_s=30, cap_s=300) == 79  # ceil(30 + 48.6)
-    assert gpu_seconds(161, 30) > gpu_seconds(81, 30) > gpu_seconds(81, 10)
-    assert gpu_seconds(161, 50, per_frame_step_s=1.0) == diffusion.ZEROGPU_MAX_S
-
-
-def test_zerogpu_is_a_no_op_without_spaces(monkeypatch):
-    monkeypatch.setitem(sys.modules, "spaces", None)  # import spaces -> ImportError
-
-    def work(x):
-        return x + 1
-
-    assert zerogpu(duration=60)(work) is work
-
-
-def test_zerogpu_passes_the_duration_to_spaces_gpu(monkeypatch):
-    asked = {}
-
-    def gpu(duration):
-        asked["duration"] = duration
-        return lambda fn: ("wrapped", fn)
-
-    monkeypatch.setitem(sys.modules, "spaces", types.SimpleNamespace(GPU=gpu))
-    wrapped = zerogpu(duration=diffusion._generate_seconds)(len)
-    assert wrapped == ("wrapped", len)
-    assert asked["duration"](None, {"num_frames": 81, "num_inference_steps": 30}, 0.02) == gpu_seconds(81, 30)

@@ -268,3 +268,97 @@ def test_the_owner_hears_their_cameo_voice_under_a_grant(studio):
     assert studio.store.audit_events()[-1].details["purpose"] == "voice_sample"
     with pytest.raises(JobError, match="has no cameo"):
         studio.voice_sample(studio.store.get_or_create_account("carol", ADULT))
+
+
+# styles and image references ("ingredients") ------------------------------------------------------
+def _product_photo(path: Path) -> Path:
+    """A synthesized product shot (no people): a red car-like shape on a grey floor."""
+    import cv2
+    import numpy as np
+
+    img = np.full((360, 540, 3), 200, np.uint8)
+    cv2.rectangle(img, (70, 150), (470, 260), (30, 30, 200), -1)
+    cv2.rectangle(img, (150, 90), (380, 160), (40, 40, 210), -1)
+    for x in (140, 400):
+        cv2.circle(img, (x, 265), 45, (20, 20, 20), -1)
+    cv2.imwrite(str(path), img)
+    return path
+
+
+def test_a_style_and_an_image_reference_reach_the_clip_and_its_credentials(studio, signer, tmp_path):
+    bob = studio.store.account("bob")
+    photo = _product_photo(tmp_path / "car.png")
+    # (a blue car: the policy refuses "the red car in a city street" as gore, a known false positive that
+    # tests/test_policy.py keeps as an expected failure)
+    req = parse_request("@bob standing next to the blue car in a city street", ["bob"], 2, "16:9", 3,
+                        style="vintage film", ingredients=[(photo, "product", "the blue car")])
+    out = studio.run(bob, req)
+    assert out.meta["style"] == "vintage_film"
+    assert out.meta["ingredients"] == [{"sha256": req.ingredients[0].sha256, "kind": "product", "label": "the blue car"}]
+    report = verify_clip(out.path, signer.trust_anchor_pem, studio.library.get)
+    assert report["c2pa"]["state"] == "Trusted" and report["c2pa"]["style"] == "vintage_film"
+    assert report["c2pa"]["image_references"] == [{"sha256": req.ingredients[0].sha256, "kind": "product"}]
+    import hashlib
+
+    assert req.ingredients[0].sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()  # the file as uploaded
+
+
+@pytest.mark.parametrize("photo", ["faces/angelina_jolie/deepface_img11.jpg", "spoof/silentface_image_T1.jpg"])
+def test_an_image_reference_showing_someone_outside_the_grant_is_refused_before_rendering(studio, photo):
+    """Jolie's photos are bob's cameo, not granted for this clip of alice; T1 is a person nobody enrolled."""
+    bob = studio.store.account("bob")
+    rendered = []
+    studio.backend = _Spy(studio.backend, rendered)
+    src = Path(__file__).parent / "fixtures" / photo
+    with pytest.raises(JobError) as err:
+        studio.run(bob, parse_request("@alice holds a picture", ["alice"], 2, "16:9", 1,
+                                      ingredients=[(src, "object", "")]))
+    assert err.value.code == "ingredient_refused" and "not one of this clip's cameos" in err.value.message
+    assert rendered == [] and studio.store.objects.list("clips/") == []
+
+
+def test_an_image_reference_of_a_granted_cameo_is_allowed(studio):
+    bob = studio.store.account("bob")
+    photo = Path(__file__).parent / "fixtures" / "faces" / "jennifer_aniston" / "deepface_img56.jpg"
+    out = studio.run(bob, parse_request("@alice next to a poster of herself", ["alice"], 2, "16:9", 1,
+                                        ingredients=[(photo, "object", "the poster")]))
+    assert out.meta["ingredients"][0]["label"] == "the poster"
+
+
+class _Spy:
+    def __init__(self, inner, calls):
+        self.inner, self.calls = inner, calls
+        self.name, self.model, self.fps, self.limits = inner.name, inner.model, inner.fps, inner.limits
+
+    def render(self, spec, on_progress):
+        self.calls.append(spec)
+        return self.inner.render(spec, on_progress)
+
+
+@pytest.mark.parametrize("items,code", [
+    ([("x", "object", "")] * 3, "too_many_ingredients"),
+    ([(b"not an image", "object", "")], "not_an_image"),
+    ([(b"", "spaceship", "")], "bad_ingredient_kind"),
+])
+def test_bad_image_references_are_refused_before_any_work(items, code):
+    from pipeline.ingredients import IngredientError
+
+    with pytest.raises(IngredientError) as err:
+        parse_request("a walk", ["alice"], 2, "16:9", 1, ingredients=items)
+    assert err.value.code == code and err.value.message
+
+
+def test_the_video_models_limits_are_checked_before_any_work(studio):
+    """VACE makes 2-5 s (81 frames) at 832x480 or 480x832; a 10 s or square request is refused at once."""
+    from pipeline.diffusion import DiffusionBackend, build_tiny_pipeline
+
+    studio.backend = DiffusionBackend(pipe=build_tiny_pipeline(), num_inference_steps=1)
+    before = len(studio.store.audit_events())
+    bob = studio.store.account("bob")
+    with pytest.raises(JobError) as err:
+        studio.run(bob, parse_request("@bob waves", ["bob"], 10, "16:9", 1))
+    assert err.value.code == "bad_duration" and "2 to 5 seconds" in err.value.message
+    with pytest.raises(JobError) as err:
+        studio.run(bob, parse_request("@bob waves", ["bob"], 4, "1:1", 1))
+    assert err.value.code == "bad_aspect" and "16:9, 9:16" in err.value.message
+    assert len(studio.store.audit_events()) == before  # nothing authorized, nothing rendered

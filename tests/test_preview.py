@@ -194,3 +194,53 @@ def test_mouth_track_of_another_length_is_stretched_to_the_clip(people):
     crop = people["angelina_jolie"][0]
     frames = render("@alice, static shot", [cameo("alice", crop)], 2.0, mouth={"alice": np.ones(10)})
     assert frames.shape[0] == 48
+
+
+# styles and image references --------------------------------------------------------------------
+def _stripes(h: int = 300, w: int = 450) -> np.ndarray:
+    """A synthesized product picture with a pattern no painted set has: blue and yellow stripes."""
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:] = (20, 40, 220)
+    img[:, ::30] = (250, 220, 0)
+    return img
+
+
+def test_an_object_reference_stands_in_the_set_beside_the_cameo_without_covering_the_face(people, backend):
+    from pipeline.types import IngredientRef
+
+    crop, template = people["jennifer_aniston"]
+    spec_kw = dict(ingredients=(IngredientRef("product", "the box", _stripes(), "0" * 64),))
+    with_prop = render("@alice in a park at noon", [cameo("alice", crop)], **spec_kw)[10]
+    without = render("@alice in a park at noon", [cameo("alice", crop)])[10]
+    changed = np.abs(with_prop.astype(int) - without.astype(int)).sum(axis=2) > 60
+    ys, xs = np.nonzero(changed)
+    assert changed.mean() > 0.03 and ys.min() > H * 0.5  # a picture in the lower half of the frame
+    blue = (with_prop[..., 2] > 180) & (with_prop[..., 0] < 60)
+    assert blue[changed].mean() > 0.3  # it is the uploaded picture
+    face = max(backend.detect(with_prop), key=lambda f: f.height)
+    assert compare_templates(backend, backend.embed(with_prop, face), template) >= backend.match_threshold
+
+
+def test_a_place_reference_becomes_the_backdrop(people):
+    from pipeline.types import IngredientRef
+
+    crop, _ = people["jennifer_aniston"]
+    frame = render("@alice on a beach", [cameo("alice", crop)],
+                   ingredients=(IngredientRef("place", "our shop", _stripes(), "0" * 64),))[5]
+    sky = frame[int(0.1 * H): int(0.25 * H)]
+    assert ((sky[..., 2] > 150) & (sky[..., 0] < 90)).mean() > 0.5  # the photo, not a painted sky
+
+
+@pytest.mark.parametrize("style", ["cinematic", "animated", "documentary", "vintage_film"])
+def test_each_style_has_a_visible_look(people, style):
+    crop, _ = people["jennifer_aniston"]
+    plain = render("@alice in a city at sunset", [cameo("alice", crop)])
+    styled = render("@alice in a city at sunset", [cameo("alice", crop)], style=style)
+    assert plain.shape == styled.shape
+    assert np.abs(plain.astype(int) - styled.astype(int)).mean() > 4.0
+    if style == "cinematic":  # 2.39:1 letterbox bars (the "draft preview" label stays legible on the top one)
+        assert styled[:, :20, W // 3:].max() == 0 and styled[:, -20:].max() == 0
+    if style == "vintage_film":  # warm, with a vignette: redder than blue, corners darker than the plain render
+        warmth = lambda clip: clip[10, ..., 0].mean() - clip[10, ..., 2].mean()  # noqa: E731
+        assert warmth(styled) > warmth(plain) + 10
+        assert styled[10, -40:, -40:].mean() < plain[10, -40:, -40:].mean()

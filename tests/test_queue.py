@@ -66,6 +66,26 @@ def test_a_generation_job_is_queued_then_run_by_a_worker_and_its_clip_stored(web
     assert studio.store.objects.exists(clip.file)
 
 
+def test_an_image_reference_reaches_the_worker_through_the_media_store_and_is_not_kept(web, tmp_path):
+    from tests.test_job import _product_photo
+
+    studio, queue, stops = web
+    photo = _product_photo(tmp_path / "car.png")
+    req = parse_request("@alice waves next to the blue car", ["alice"], 2, "16:9", 7, style="vintage film",
+                        ingredients=[(photo, "product", "the blue car")])
+    job = queue.submit_generation(studio.store.account("bob"), req, publish=False)
+    row = queue.get(job.id)
+    assert "image_png" not in str(row.payload) and len(row.payload["upload_keys"]) == 1  # a key, not the picture
+    assert studio.store.read_upload(row.payload["upload_keys"][0]) == req.ingredients[0].image_png  # encrypted there
+    _serve(studio, queue, stops)
+    done = wait_sync(queue, job.id, timeout_s=300)
+    assert done.state == "done", done
+    clip = studio.library.get(done.result["clip_id"])
+    assert clip.meta["ingredients"] == [{"sha256": req.ingredients[0].sha256, "kind": "product", "label": "the blue car"}]
+    assert clip.meta["style"] == "vintage_film"
+    assert studio.store.objects.list("uploads/") == []  # the reference went with the job
+
+
 def test_a_refused_job_fails_with_the_reason_a_person_can_act_on(web):
     studio, queue, stops = web
     studio.ledger.set_permission(studio.store.account("alice"), studio.store.active_cameo_of(

@@ -80,9 +80,12 @@ def _client(url: str):
     return client
 
 
+NO_IMAGE_REFERENCES = (None, "object", "") * 2  # the Create tab's two optional image references
+
+
 def _generate(client, seconds: int, seed: int):
-    return client.submit("@alice waves on a beach at sunset", ["alice"], seconds, "16:9", str(seed),
-                         api_name="/generate")
+    return client.submit("@alice waves on a beach at sunset", ["alice"], seconds, "16:9", str(seed), "realistic",
+                         *NO_IMAGE_REFERENCES, api_name="/generate")
 
 
 def _pid(job) -> int:

@@ -1,4 +1,5 @@
-"""Create: prompt, cameos I may use, length and shape; a job with real progress; publish or keep a draft."""
+"""Create: prompt, cameos I may use, style, image references, length and shape; a job with real progress;
+publish or keep a draft. Lengths and shapes offered are the backend's own (its `limits`)."""
 from __future__ import annotations
 
 import anyio
@@ -7,9 +8,11 @@ import gradio as gr
 from identity.clips import Clip
 from identity.consent import Refusal
 from identity.store import Account
+from pipeline.ingredients import KINDS
 from pipeline.job import JobResult, parse_request
 from pipeline.studio import Studio
-from pipeline.types import ASPECTS, MAX_SECONDS, MIN_SECONDS
+from pipeline.styles import DEFAULT_STYLE, STYLES
+from pipeline.types import ASPECTS, MAX_INGREDIENTS, MAX_SECONDS, MIN_SECONDS, ClipLimits
 from ui.common import PLAYER_HEIGHT, friendly, require
 from ui.jobs import JOB_COLUMNS, cancel_mine, jobs_view, outcome, wait_for
 from workers.queues import JobQueue
@@ -41,18 +44,44 @@ def storage_link(studio: Studio, clip: Clip) -> str:
     return f"\n- [Download from storage]({url}) (link valid for {max(1, ttl // 60)} min)\n" if url else ""
 
 
+def model_status(studio: Studio) -> str:
+    """The video model's state for people: ready, or "model loading" with how far it is.
+
+    Only where this process renders (ZeroGPU's inline GPU worker); a GPU worker elsewhere loads its own
+    copy, and its job's progress says so."""
+    status = getattr(studio.jobs.backend, "status", None)
+    return f"Video model: {status()}" if status and studio.settings.inline_gpu_worker else ""
+
+
 def build(studio: Studio, account: gr.State, queue: JobQueue):
     backend = studio.jobs.backend
+    limits: ClipLimits = getattr(backend, "limits", ClipLimits(MIN_SECONDS, MAX_SECONDS, dict(ASPECTS)))
     gr.Markdown(f"Clips are made by the **{backend.name}** backend (`{backend.model}`)."
                 + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
                    else ""))
+    status = gr.Markdown(model_status(studio), elem_id="model-status")
+    if model_status(studio):  # fetching and loading take minutes: say so instead of hanging a request
+        gr.Timer(5.0).tick(lambda: model_status(studio), None, [status], show_progress="hidden")
     prompt = gr.Textbox(label="Prompt", lines=3, elem_id="prompt",
                         placeholder='@alice and @bob on a beach at sunset, slow pan left. @alice says "we made it!"')
     cameos = gr.Dropdown(label="Cameos (up to 3)", choices=[], multiselect=True, max_choices=3,
                          allow_custom_value=True, elem_id="cameo-picker")
+    style = gr.Radio([(s.label, s.name) for s in STYLES.values()], value=DEFAULT_STYLE, label="Style", elem_id="style")
+    with gr.Accordion(f"Image references (up to {MAX_INGREDIENTS}): an object, product, place or outfit", open=False):
+        gr.Markdown("Photos without people: a face that is not one of the clip's cameos is refused.")
+        ingredient_inputs = []
+        with gr.Row():
+            for k in range(1, MAX_INGREDIENTS + 1):
+                with gr.Column():
+                    image = gr.Image(type="filepath", label=f"Image reference {k}", height=160, elem_id=f"ingredient-{k}")
+                    kind = gr.Dropdown(list(KINDS), value="object", label="What it is", elem_id=f"ingredient-kind-{k}")
+                    name = gr.Textbox(label="Its name in the prompt", placeholder="my red car", max_length=60,
+                                      elem_id=f"ingredient-label-{k}")
+                    ingredient_inputs += [image, kind, name]
     with gr.Row():
-        duration = gr.Slider(MIN_SECONDS, MAX_SECONDS, value=4, step=1, label="Seconds", elem_id="duration")
-        aspect = gr.Radio(list(ASPECTS), value="16:9", label="Aspect ratio", elem_id="aspect")
+        duration = gr.Slider(limits.min_seconds, limits.max_seconds, value=min(4, limits.max_seconds), step=1,
+                             label="Seconds", elem_id="duration")
+        aspect = gr.Radio(list(limits.sizes), value=next(iter(limits.sizes)), label="Aspect ratio", elem_id="aspect")
         seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
     remix_of = gr.State(None)
     with gr.Row():
@@ -69,9 +98,12 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
         jobs_btn = gr.Button("Refresh", elem_id="jobs-refresh")
 
     @friendly
-    async def generate(acc, text, picked, secs, shape, seed_text, remix, progress=gr.Progress()):
+    async def generate(acc, text, picked, secs, shape, seed_text, remix, look, *images_kinds_labels,
+                       progress=gr.Progress()):
         acc = require(acc)
-        req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix)
+        triples = [images_kinds_labels[i:i + 3] for i in range(0, len(images_kinds_labels), 3)]
+        req = parse_request(text, picked or [], secs, shape, seed_text, remix_of=remix, style=look,
+                            ingredients=[t for t in triples if t[0]])
         # A worker makes the clip (workers.tasks); this page follows its job record.
         job = await anyio.to_thread.run_sync(lambda: queue.submit_generation(acc, req, publish=False))
         done = outcome(await wait_for(queue, job.id, progress))
@@ -100,7 +132,7 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
 
     # Waiting for a job costs the web process nothing but a read every half second: no concurrency limit
     # here; the workers (their number, their machines) set how many clips are made at once.
-    generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of],
+    generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of, style, *ingredient_inputs],
                        [result, provenance, clip_state, published_md], concurrency_limit=None,
                        api_name="generate")
     cancel_btn.click(cancel, [account], [published_md], api_name="cancel")

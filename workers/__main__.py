@@ -33,7 +33,7 @@ def _one(queue: str) -> int:
         os.kill(os.getpid(), signal.SIGINT)  # Huey's graceful stop: the job in hand is finished first
 
     watch_parent(parent_gone)
-    ctx = context()  # models load now, not in the first job
+    ctx = context(queue)  # models load now, not in the first job
     if stop["asked"]:
         return 0
     huey = make_huey(settings, queue)

@@ -83,9 +83,24 @@ class JobQueue:
         return job
 
     def submit_generation(self, requester: Account, request, publish: bool) -> Job:
-        """A generation job from a validated `pipeline.job.JobRequest`."""
-        payload = {"request": asdict(request), "publish": publish}
-        return self.submit("generate", requester, payload, max_attempts=self.settings.generate_attempts)
+        """A generation job from a validated `pipeline.job.JobRequest`.
+
+        Its image references travel like recordings: encrypted in the media store, named in the payload
+        (a job row holds text, and a worker on another machine reads the same store)."""
+        fields = asdict(request)
+        keys: list[str] = []
+        try:
+            fields["ingredients"] = []
+            for k, item in enumerate(request.ingredients):
+                keys.append(self.store.put_upload(f"{time.time_ns():x}-{requester.id[:8]}-ref{k}.png", item.image_png))
+                fields["ingredients"].append({"kind": item.kind, "label": item.label, "sha256": item.sha256,
+                                              "upload_key": keys[-1]})
+            payload = {"request": fields, "publish": publish, "upload_keys": keys}
+            return self.submit("generate", requester, payload, max_attempts=self.settings.generate_attempts)
+        except BaseException:
+            for key in keys:
+                self.store.delete_upload(key)
+            raise
 
     def submit_enrollment(self, requester: Account, recording: Path, challenge_json: str, source: str) -> Job:
         """An enrollment job: the recording goes, encrypted, to the media store for the worker."""

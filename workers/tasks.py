@@ -51,13 +51,14 @@ def use_studio(studio) -> WorkerContext:
         return _context
 
 
-def context() -> WorkerContext:
-    """This process's worker context, built from the settings on first use."""
+def context(queue: str = "gpu") -> WorkerContext:
+    """This process's worker context, built from the settings on first use; a worker of the GPU queue
+    loads the video and voice models now (a CPU worker never renders, so it never loads them)."""
     if _context is None:
         from pipeline.studio import build_studio
         from settings import load_settings
 
-        studio = build_studio(load_settings())
+        studio = build_studio(load_settings(), warm_up="now" if queue == "gpu" else "off")
         with _context_lock:
             if _context is None:
                 use_studio(studio)
@@ -148,13 +149,21 @@ def run_enrollment(ctx: WorkerContext, job: Job, report: ProgressFn) -> dict:
 
 def run_generation(ctx: WorkerContext, job: Job, report: ProgressFn) -> dict:
     """Make, check, mark, sign and store one clip (pipeline.job.JobRunner.run) under this job's guard."""
+    from pipeline.ingredients import Ingredient
     from pipeline.job import JobRequest
 
+    store = ctx.studio.store
     fields = dict(job.payload["request"])
     fields["handles"] = tuple(fields["handles"])
-    request = JobRequest(**fields)
-    out = ctx.studio.jobs.run(_requester(ctx, job), request, publish=bool(job.payload.get("publish")),
-                              on_progress=report, guard=ctx.records.guard(job))
+    try:
+        fields["ingredients"] = tuple(Ingredient(i["kind"], i["label"], store.read_upload(i["upload_key"]), i["sha256"])
+                                      for i in fields.get("ingredients", ()))
+        request = JobRequest(**fields)
+        out = ctx.studio.jobs.run(_requester(ctx, job), request, publish=bool(job.payload.get("publish")),
+                                  on_progress=report, guard=ctx.records.guard(job))
+    finally:  # reached by every end but a dead worker, whose retry still needs them (the reaper's purge)
+        for key in job.payload.get("upload_keys", ()):
+            store.delete_upload(key)
     return {"clip_id": out.clip.id}
 
 
