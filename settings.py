@@ -7,8 +7,27 @@ offline backends) and a Hugging Face Space only sets what differs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from identity.rules import CommunityRules
+
+# The social studio's limits and thresholds: variable -> CommunityRules field (which says what each means).
+COMMUNITY_VARIABLES = {
+    "CAMEO_GENERATIONS_PER_DAY": "generations_per_day",
+    "CAMEO_GENERATIONS_PER_DAY_NEW": "generations_per_day_new",
+    "CAMEO_GENERATIONS_PER_DAY_TEEN": "generations_per_day_teen",
+    "CAMEO_NEW_ACCOUNT_DAYS": "new_account_days",
+    "CAMEO_ENROLL_ATTEMPTS_PER_DAY": "enroll_attempts_per_day",
+    "CAMEO_REPORTS_PER_WINDOW": "reports_per_window",
+    "CAMEO_REPORT_WINDOW_S": "report_window_s",
+    "CAMEO_REPORT_HIDE_THRESHOLD": "report_hide_threshold",
+    "CAMEO_FEED_BREAK_AFTER": "feed_break_after",
+    "CAMEO_FEED_SESSION_GAP_S": "feed_session_gap_s",
+    "CAMEO_INVITE_ONLY": "invite_only",
+    "CAMEO_INVITES_PER_ACCOUNT": "invites_per_account",
+    "CAMEO_HANDLE_COOLING_OFF_DAYS": "handle_cooling_off_days",
+}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -51,6 +70,7 @@ class Settings:
     c2pa_cert_chain: Path | None = None  # a deployment's own signing chain (PEM) and key; None: demo chain
     c2pa_key: Path | None = None
     c2pa_trust_anchor: Path | None = None
+    community: CommunityRules = field(default_factory=CommunityRules)  # limits, thresholds, invitation-only
 
     @property
     def media_dir(self) -> Path:
@@ -84,7 +104,24 @@ def load_settings() -> Settings:
         c2pa_cert_chain=_path("CAMEO_C2PA_CERT_CHAIN"),
         c2pa_key=_path("CAMEO_C2PA_KEY"),
         c2pa_trust_anchor=_path("CAMEO_C2PA_TRUST_ANCHOR"),
+        community=_community_rules(),
     )
+
+
+def _community_rules() -> CommunityRules:
+    values = {}
+    for name, attr in COMMUNITY_VARIABLES.items():
+        raw = (os.environ.get(name) or "").strip()
+        if not raw:
+            continue
+        if isinstance(getattr(CommunityRules, attr), bool):
+            values[attr] = _env_bool(name, False)
+            continue
+        try:
+            values[attr] = int(raw)
+        except ValueError:
+            raise ValueError(f"{name}={raw!r}: expected a whole number") from None
+    return CommunityRules(**values)
 
 
 def _path(name: str) -> Path | None:

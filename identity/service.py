@@ -11,7 +11,7 @@ from identity.store import Store
 
 def open_store(settings: Settings) -> Store:
     key = load_or_create_key(settings.secret_key, settings.data_dir / "secret.key")
-    return Store(settings.database_url, settings.media_dir, Cipher(key))
+    return Store(settings.database_url, settings.media_dir, Cipher(key), settings.community)
 
 
 def build_enroller(settings: Settings) -> Enroller:

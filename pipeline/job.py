@@ -175,6 +175,7 @@ class JobRunner:
 
     def run(self, requester: Account, req: JobRequest, publish: bool = False,
             on_progress: ProgressFn | None = None) -> JobResult:
+        self.library.admit_generation(requester)  # suspension and daily limit (identity.limits); counts this job
         progress = on_progress or (lambda p: None)
         ids = self.cameo_ids(req.handles)
         grant = self.ledger.authorize(requester, list(ids), "generate")

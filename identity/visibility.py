@@ -1,0 +1,70 @@
+"""Who may see a clip: the one rule, for a single clip and for lists read from the database.
+
+A removed clip is seen by nobody. Its creator and the people featured in it see
+it in every other state (a draft, one waiting for their approval, one hidden
+pending review). Anyone else sees it only once published and not hidden by
+reports: a public clip by everyone signed in, a followers-only clip by the
+creator's followers, a private clip by nobody else. `listed` is the same rule as
+a SQL condition for lists of published clips (the feed), and a property-based
+test checks that it never shows a clip `may_view` would not.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from identity.clips import VISIBILITIES, ClipCameoRow, ClipRow
+from identity.consent import FollowRow
+from identity.errors import IdentityError
+from identity.messages import Catalog
+
+TEXTS = Catalog({
+    "clip_bad_visibility": "visibility must be one of {choices}",
+})
+
+WIDTH = {v: k for k, v in enumerate(reversed(VISIBILITIES))}  # private 0 < followers 1 < public 2
+
+
+def check_visibility(visibility: str) -> str:
+    if visibility not in VISIBILITIES:
+        raise TEXTS.error(IdentityError, "clip_bad_visibility", choices=", ".join(VISIBILITIES))
+    return visibility
+
+
+def wider(new: str, old: str) -> bool:
+    return WIDTH[new] > WIDTH[old]
+
+
+def is_featured(s: Session, clip_id: str, account_id: str) -> bool:
+    return s.scalar(select(ClipCameoRow.clip_id).where(ClipCameoRow.clip_id == clip_id,
+                                                       ClipCameoRow.owner_id == account_id)) is not None
+
+
+def _follows(s: Session, follower_id: str, followee_id: str | None) -> bool:
+    return followee_id is not None and s.get(FollowRow, (follower_id, followee_id)) is not None
+
+
+def may_view(s: Session, viewer_id: str | None, row: ClipRow) -> bool:
+    """The rule for one clip. `viewer_id` None: someone not signed in (public clips only)."""
+    if row.status == "removed":
+        return False
+    if viewer_id is not None and (row.creator_id == viewer_id or is_featured(s, row.id, viewer_id)):
+        return True
+    if row.status != "published" or row.hidden_at is not None:
+        return False
+    if row.visibility == "public":
+        return True
+    if row.visibility == "followers":
+        return viewer_id is not None and _follows(s, viewer_id, row.creator_id)
+    return False
+
+
+def listed(viewer_id: str | None) -> ColumnElement[bool]:
+    """Published clips the viewer may see, as a WHERE condition (private clips are never listed)."""
+    shown = and_(ClipRow.status == "published", ClipRow.hidden_at.is_(None))
+    if viewer_id is None:
+        return and_(shown, ClipRow.visibility == "public")
+    follows_creator = exists().where(FollowRow.follower_id == viewer_id, FollowRow.followee_id == ClipRow.creator_id)
+    return and_(shown, or_(ClipRow.visibility == "public",
+                           and_(ClipRow.visibility == "followers",
+                                or_(ClipRow.creator_id == viewer_id, follows_creator))))
