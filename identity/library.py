@@ -105,10 +105,10 @@ class ClipLibrary:
         holds is discarded, never shown. A clip asked to be published that may not
         go out yet is kept (a draft, or pending approval) and `note` says why.
         """
+        check_visibility(visibility)  # bad input changes nothing: the render stays where it is
         rel = f"{CLIPS_DIR}/{clip_id}.mp4"
         dst = self.store.media_dir / rel
         try:
-            check_visibility(visibility)
             with self.store.session.begin() as s:
                 refusal, consent, owners = self.ledger.recheck_locked(s, requester, cameo_ids, "save")
                 if refusal is not None:

@@ -41,8 +41,8 @@ class Catalog:
         ALL_TEXTS.update(texts)
         self.texts = dict(texts)
 
-    def message(self, code: str, **params: Any) -> Message:
+    def message(self, code: str, /, **params: Any) -> Message:
         return Message(code, params, self.texts[code].format(**params))
 
-    def error(self, cls: type[E], code: str, **params: Any) -> E:
+    def error(self, cls: type[E], code: str, /, **params: Any) -> E:
         return cls(code, self.texts[code].format(**params), params)
