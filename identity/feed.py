@@ -18,11 +18,12 @@ so the ranking does not shift under someone scrolling; the candidate lists hold
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Float, ForeignKey, Integer, select
+from sqlalchemy import Float, ForeignKey, Integer, Select, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.clips import Clip, ClipCameoRow, ClipRow, to_clips
@@ -38,6 +39,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 POOL = 200  # candidates per list
 REMIX_DEPTH = 3  # links of a remix chain shown with an item
+REMIX_PARENT_DAYS = 30  # remixes of clips people you follow published in the last month
 FRESH_HOURS = 12.0  # a clip this old has half its freshness
 BOOST = {  # how much each reason weighs against freshness (a brand-new clip scores 1.0 of freshness)
     "why_following": 1.0, "why_remix_of_following": 0.8, "why_features_you": 0.7, "why_features_following": 0.6,
@@ -105,6 +107,34 @@ class _Candidate:
     remix_of: str | None
 
 
+@functools.cache
+def _candidate_queries(anonymous: bool) -> dict[str, Select]:
+    """The candidate lists, built once with bound parameters (viewer, anchor, since): the newest POOL clips
+    each. The remixes are found through the remix index and sorted in Python, a list small by construction,
+    rather than by walking every clip in time order."""
+    viewer, anchor, since = bindparam("viewer"), bindparam("anchor"), bindparam("since")
+    seen = listed(None if anonymous else viewer)
+    columns = (ClipRow.id, ClipRow.creator_id, ClipRow.creator_handle, ClipRow.published_at, ClipRow.remix_of)
+
+    def newest(q: Select) -> Select:
+        return q.where(ClipRow.published_at <= anchor).order_by(ClipRow.published_at.desc()).limit(POOL)
+
+    if anonymous:
+        return {"why_recent": newest(select(*columns).where(seen))}
+    followed = select(FollowRow.followee_id).where(FollowRow.follower_id == viewer)
+    parents = select(ClipRow.id).where(ClipRow.creator_id.in_(followed), ClipRow.published_at > since)
+    return {
+        "why_following": newest(select(*columns).where(seen, ClipRow.creator_id.in_(followed))),
+        "why_remix_of_following": select(*columns).where(seen, ClipRow.remix_of.in_(parents),
+                                                         ClipRow.published_at <= anchor),
+        "why_features_you": newest(select(*columns).where(seen, ClipRow.id.in_(
+            select(ClipCameoRow.clip_id).where(ClipCameoRow.owner_id == viewer)))),
+        "why_features_following": newest(select(*columns).join(ClipCameoRow, ClipCameoRow.clip_id == ClipRow.id)
+                                         .where(seen, ClipCameoRow.owner_id.in_(followed)).distinct()),
+        "why_recent": newest(select(*columns).where(seen)),
+    }
+
+
 def _cursor(anchor: float, offset: int, following_only: bool) -> str:
     raw = json.dumps({"a": anchor, "o": offset, "f": following_only}, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode()
@@ -141,12 +171,13 @@ class Feed:
                     following_only, locked = True, TEXTS.message("feed_parent_following_only")
             ranked = self._ranked(s, viewer, following_only, anchor)
             chosen = ranked[offset:offset + limit]
-            rows = {r.id: r for r in s.scalars(select(ClipRow).where(ClipRow.id.in_([c[0].id for c in chosen])))}
-            clips = to_clips(s, [rows[cand.id] for cand, _ in chosen])
+            rows = {r.id: r for r in s.scalars(select(ClipRow).where(ClipRow.id.in_([c.id for c, _ in chosen])))}
+            clips = to_clips(s, [rows[c.id] for c, _ in chosen])
+            whys = self._whys(s, viewer, chosen)
             chains = self._chains(s, viewer, [c.remix_of for c in clips])
             followees = self._followees(s, viewer)
             items = tuple(FeedItem(clip, why, chain, cand.creator_id in followees)
-                          for (cand, why), clip, chain in zip(chosen, clips, chains))
+                          for (cand, _), clip, why, chain in zip(chosen, clips, whys, chains))
         more = offset + limit < len(ranked)
         pause, seen = self._count_session(viewer, len(items), now)
         return FeedPage(items, following_only, locked, _cursor(anchor, offset + limit, following_only) if more else None,
@@ -159,28 +190,23 @@ class Feed:
             return set()
         return set(s.scalars(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer.id)))
 
-    @staticmethod
-    def _candidates(s: Session, where, anchor: float) -> list[_Candidate]:
-        q = (select(ClipRow.id, ClipRow.creator_id, ClipRow.creator_handle, ClipRow.published_at, ClipRow.remix_of)
-             .where(where, ClipRow.published_at <= anchor).order_by(ClipRow.published_at.desc()).limit(POOL))
-        return [_Candidate(*row) for row in s.execute(q)]
-
     def _ranked(self, s: Session, viewer: Account | None, following_only: bool,
-                anchor: float) -> list[tuple[_Candidate, Message]]:
-        seen = listed(viewer.id if viewer else None)
+                anchor: float) -> list[tuple[_Candidate, str]]:
+        """Every candidate once, best first, with the code of its strongest reason."""
+        conn = s.connection()
+        params = {"viewer": viewer.id if viewer else None, "anchor": anchor,
+                  "since": anchor - REMIX_PARENT_DAYS * 86400}
         if viewer is None:
-            return [(c, TEXTS.message("why_recent")) for c in self._candidates(s, seen, anchor)]
-        followed_ids = select(FollowRow.followee_id).where(FollowRow.follower_id == viewer.id)
-        lists: dict[str, list[_Candidate]] = {
-            "why_following": self._candidates(s, seen & ClipRow.creator_id.in_(followed_ids), anchor)}
-        if not following_only:
-            parents = select(ClipRow.id).where(ClipRow.creator_id.in_(followed_ids))
-            lists["why_remix_of_following"] = self._candidates(s, seen & ClipRow.remix_of.in_(parents), anchor)
-            lists["why_features_you"] = self._candidates(s, seen & ClipRow.id.in_(
-                select(ClipCameoRow.clip_id).where(ClipCameoRow.owner_id == viewer.id)), anchor)
-            lists["why_features_following"] = self._candidates(s, seen & ClipRow.id.in_(
-                select(ClipCameoRow.clip_id).where(ClipCameoRow.owner_id.in_(followed_ids))), anchor)
-            lists["why_recent"] = self._candidates(s, seen, anchor)
+            return [(_Candidate(*row), "why_recent") for row in conn.execute(_candidate_queries(True)["why_recent"],
+                                                                              params)]
+        lists: dict[str, list[_Candidate]] = {}
+        for why, q in _candidate_queries(False).items():
+            if following_only and why != "why_following":
+                continue
+            rows = list(conn.execute(q, params))
+            if why == "why_remix_of_following":  # read through the remix index, unordered: sorted here
+                rows = sorted(rows, key=lambda r: -r.published_at)[:POOL]
+            lists[why] = [_Candidate(*row) for row in rows]
         best: dict[str, tuple[float, _Candidate, str]] = {}
         for why, candidates in lists.items():
             for c in candidates:
@@ -190,21 +216,34 @@ class Feed:
                 if c.id not in best or score > best[c.id][0]:
                     best[c.id] = (score, c, reason)
         order = sorted(best.values(), key=lambda t: (-t[0], -t[1].published_at, t[1].id))
-        return [(c, self._why(s, viewer, c, reason)) for _, c, reason in order]
+        return [(c, reason) for _, c, reason in order]
 
     @staticmethod
-    def _why(s: Session, viewer: Account, c: _Candidate, reason: str) -> Message:
-        if reason == "why_following":
-            return TEXTS.message(reason, creator=c.creator_handle)
-        if reason == "why_remix_of_following":
-            parent = s.get(ClipRow, c.remix_of)
-            return TEXTS.message(reason, original=parent.creator_handle if parent else "")
-        if reason == "why_features_following":
-            handle = s.scalar(select(ClipCameoRow.owner_handle).join(
-                FollowRow, FollowRow.followee_id == ClipCameoRow.owner_id).where(
-                ClipCameoRow.clip_id == c.id, FollowRow.follower_id == viewer.id).limit(1))
-            return TEXTS.message(reason, handle=handle or "")
-        return TEXTS.message(reason)
+    def _whys(s: Session, viewer: Account | None, chosen: list[tuple[_Candidate, str]]) -> list[Message]:
+        """The reason of each item on the page, with the names it needs (two queries for the whole page)."""
+        parents = {c.remix_of for c, why in chosen if why == "why_remix_of_following"}
+        original = {clip_id: handle for clip_id, handle in s.execute(
+            select(ClipRow.id, ClipRow.creator_handle).where(ClipRow.id.in_(parents)))} if parents else {}
+        featured = [c.id for c, why in chosen if why == "why_features_following"]
+        followed_in: dict[str, str] = {}
+        if featured and viewer is not None:
+            q = (select(ClipCameoRow.clip_id, ClipCameoRow.owner_handle)
+                 .join(FollowRow, FollowRow.followee_id == ClipCameoRow.owner_id)
+                 .where(ClipCameoRow.clip_id.in_(featured), FollowRow.follower_id == viewer.id)
+                 .order_by(ClipCameoRow.owner_handle))
+            for clip_id, handle in s.execute(q):
+                followed_in.setdefault(clip_id, handle)
+        out = []
+        for c, why in chosen:
+            if why == "why_following":
+                out.append(TEXTS.message(why, creator=c.creator_handle))
+            elif why == "why_remix_of_following":
+                out.append(TEXTS.message(why, original=original.get(c.remix_of, "")))
+            elif why == "why_features_following":
+                out.append(TEXTS.message(why, handle=followed_in.get(c.id, "")))
+            else:
+                out.append(TEXTS.message(why))
+        return out
 
     @staticmethod
     def _chains(s: Session, viewer: Account | None, parents: list[str | None]) -> list[tuple[RemixLink, ...]]:

@@ -10,7 +10,7 @@ test checks that it never shows a clip `may_view` would not.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from identity.clips import VISIBILITIES, ClipCameoRow, ClipRow
@@ -59,12 +59,16 @@ def may_view(s: Session, viewer_id: str | None, row: ClipRow) -> bool:
     return False
 
 
-def listed(viewer_id: str | None) -> ColumnElement[bool]:
-    """Published clips the viewer may see, as a WHERE condition (private clips are never listed)."""
+def listed(viewer_id: str | ColumnElement | None) -> ColumnElement[bool]:
+    """Published clips the viewer may see, as a WHERE condition (private clips are never listed).
+
+    `viewer_id` may be a bound parameter, so that a query built once serves every viewer.
+    """
     shown = and_(ClipRow.status == "published", ClipRow.hidden_at.is_(None))
     if viewer_id is None:
         return and_(shown, ClipRow.visibility == "public")
-    follows_creator = exists().where(FollowRow.follower_id == viewer_id, FollowRow.followee_id == ClipRow.creator_id)
+    # An IN over the viewer's followees is read once per query (an EXISTS would be probed per clip).
+    follows_creator = ClipRow.creator_id.in_(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer_id))
     return and_(shown, or_(ClipRow.visibility == "public",
                            and_(ClipRow.visibility == "followers",
                                 or_(ClipRow.creator_id == viewer_id, follows_creator))))

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from identity.accounts import delete_account, hugging_face_account, sign_up
-from identity.challenge import issue_challenge
 from identity.consent import ConsentLedger
 from identity.errors import IdentityError, StudioError
 from identity.invites import InviteError, invite_codes

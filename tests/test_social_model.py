@@ -7,25 +7,19 @@ tests/test_consent_model.py, which covers the ledger's requests, revokes and del
 """
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from identity.clips import VISIBILITIES
-from identity.consent import LEVELS, ConsentLedger, Grant, Refusal
-from identity.crypto import Cipher
-from identity.errors import IdentityError
+from identity.consent import LEVELS, Grant, Refusal
 from identity.family import CAP_LEVELS, Family
 from identity.feed import Feed
 from identity.library import ClipLibrary, PublicationError
-from identity.store import Store
-from tests.conftest import _database_kinds, fresh_database
+from tests.conftest import _database_kinds
 from tests.social import ADULT, TEEN, clip
+from tests.test_consent_model import Harness as LedgerHarness
 from tests.test_revocation import _enroll
 
 USERS = ("ann", "ben", "tia", "pam")  # tia is a teen; pam may become her parent
@@ -117,12 +111,11 @@ class Model:
         return out
 
 
-class Harness:
+class Harness(LedgerHarness):
+    """Runs each step on the real library and on the model, and compares (the ledger's harness, more people)."""
+
     def __init__(self, kind: str):
-        self.folder = Path(tempfile.mkdtemp())
-        self._db = fresh_database(kind, self.folder)
-        self.store = Store(self._db.__enter__(), self.folder / "media", Cipher(os.urandom(32)))
-        self.ledger = ConsentLedger(self.store)
+        self._open(kind)
         self.library = ClipLibrary(self.store, self.ledger)
         self.family, self.feed_ = Family(self.store), Feed(self.store)
         self.acc = {u: self.store.get_or_create_account(u, TEEN if u == "tia" else ADULT) for u in USERS}
@@ -130,20 +123,6 @@ class Harness:
         self.clip_ids: list[str] = []
         self.link_id: str | None = None
         self.m = Model()
-
-    def close(self):
-        self.store.engine.dispose()
-        self._db.__exit__(None, None, None)
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    @staticmethod
-    def _both(valid: bool, call) -> bool:
-        if valid:
-            call()
-            return True
-        with pytest.raises(IdentityError):
-            call()
-        return False
 
     def _clip(self, k: int) -> tuple[int, MClip] | None:
         if not self.m.clips:
