@@ -414,13 +414,20 @@ class ConsentLedger:
         with the rest. Either way no clip of a revoked cameo stays published.
         """
         ids = self._unique(cameo_ids)
-        s.execute(update(CameoRow).where(CameoRow.id.in_(ids)).values(status=CameoRow.status))
+        self.lock_cameos(s, ids)
         reasons, approved = self._decide_all(s, requester, ids)
         if reasons:
             append_event(s, "refuse", requester.handle, ",".join(ids),
                          {"purpose": purpose, "reasons": {k: m.text for k, m in reasons.items()}})
             return _refusal(requester.handle, reasons), [], []
         return None, [c for *_, c in approved], [owner for _, owner, *_ in approved]
+
+    @staticmethod
+    def lock_cameos(s: Session, cameo_ids: list[str]) -> None:
+        """Take the cameo rows' write locks (PostgreSQL; SQLite's writer lock already serialises) with a no-op
+        UPDATE: a revoke of any of them then waits for this transaction, or this one for the revoke."""
+        if cameo_ids:
+            s.execute(update(CameoRow).where(CameoRow.id.in_(cameo_ids)).values(status=CameoRow.status))
 
     def revoke(self, owner: Account, cameo_id: str) -> None:
         """The owner revokes their cameo: biometric data deleted, clips taken down (Store.revoke_cameo)."""

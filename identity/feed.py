@@ -23,8 +23,10 @@ import json
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Float, ForeignKey, Integer, Select, bindparam, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import CompoundSelect, Float, ForeignKey, Integer, Select, bindparam, exists, literal, select, \
+    union_all
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
 from identity.clips import Clip, ClipCameoRow, ClipRow, to_clips
 from identity.consent import FollowRow
@@ -32,14 +34,14 @@ from identity.db import Base
 from identity.errors import IdentityError
 from identity.family import active_controls
 from identity.messages import Catalog, Message
-from identity.store import Account, AccountRow, Store
-from identity.visibility import listed, may_view
+from identity.store import Account, Store
+from identity.visibility import listed, viewable
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 POOL = 200  # candidates per list
 REMIX_DEPTH = 3  # links of a remix chain shown with an item
-REMIX_PARENT_DAYS = 30  # remixes of clips people you follow published in the last month
+REMIX_PARENT_DAYS = 7  # remixes of clips people you follow published in the last week
 FRESH_HOURS = 12.0  # a clip this old has half its freshness
 BOOST = {  # how much each reason weighs against freshness (a brand-new clip scores 1.0 of freshness)
     "why_following": 1.0, "why_remix_of_following": 0.8, "why_features_you": 0.7, "why_features_following": 0.6,
@@ -108,31 +110,40 @@ class _Candidate:
 
 
 @functools.cache
-def _candidate_queries(anonymous: bool) -> dict[str, Select]:
-    """The candidate lists, built once with bound parameters (viewer, anchor, since): the newest POOL clips
-    each. The remixes are found through the remix index and sorted in Python, a list small by construction,
-    rather than by walking every clip in time order."""
+def _candidate_query(anonymous: bool, following_only: bool) -> CompoundSelect | Select:
+    """Every candidate list in one query (one round trip), built once with bound parameters (viewer, anchor,
+    since): the newest POOL clips of each list, with the list's reason code. The remixes are found through
+    the remix index and cut to POOL in Python (a list small by construction), rather than by walking every
+    clip in time order."""
     viewer, anchor, since = bindparam("viewer"), bindparam("anchor"), bindparam("since")
     seen = listed(None if anonymous else viewer)
-    columns = (ClipRow.id, ClipRow.creator_id, ClipRow.creator_handle, ClipRow.published_at, ClipRow.remix_of)
+
+    def columns(why: str) -> tuple:
+        return (ClipRow.id, ClipRow.creator_id, ClipRow.creator_handle, ClipRow.published_at, ClipRow.remix_of,
+                literal(why).label("why"))
 
     def newest(q: Select) -> Select:
-        return q.where(ClipRow.published_at <= anchor).order_by(ClipRow.published_at.desc()).limit(POOL)
+        inner = q.where(ClipRow.published_at <= anchor).order_by(ClipRow.published_at.desc()).limit(POOL).subquery()
+        return select(*inner.c)
 
     if anonymous:
-        return {"why_recent": newest(select(*columns).where(seen))}
+        return newest(select(*columns("why_recent")).where(seen))
     followed = select(FollowRow.followee_id).where(FollowRow.follower_id == viewer)
-    parents = select(ClipRow.id).where(ClipRow.creator_id.in_(followed), ClipRow.published_at > since)
-    return {
-        "why_following": newest(select(*columns).where(seen, ClipRow.creator_id.in_(followed))),
-        "why_remix_of_following": select(*columns).where(seen, ClipRow.remix_of.in_(parents),
-                                                         ClipRow.published_at <= anchor),
-        "why_features_you": newest(select(*columns).where(seen, ClipRow.id.in_(
-            select(ClipCameoRow.clip_id).where(ClipCameoRow.owner_id == viewer)))),
-        "why_features_following": newest(select(*columns).join(ClipCameoRow, ClipCameoRow.clip_id == ClipRow.id)
-                                         .where(seen, ClipCameoRow.owner_id.in_(followed)).distinct()),
-        "why_recent": newest(select(*columns).where(seen)),
-    }
+    lists = [newest(select(*columns("why_following")).where(seen, ClipRow.creator_id.in_(followed)))]
+    if not following_only:
+        source = aliased(ClipRow)  # the remixed clip: by someone followed, recent, and visible to the viewer
+        parents = select(source.id).where(source.creator_id.in_(followed), source.published_at > since,
+                                          listed(viewer, source))
+        lists += [
+            select(*columns("why_remix_of_following")).where(seen, ClipRow.remix_of.in_(parents),
+                                                              ClipRow.published_at <= anchor),
+            newest(select(*columns("why_features_you")).join(ClipCameoRow, ClipCameoRow.clip_id == ClipRow.id)
+                   .where(seen, ClipCameoRow.owner_id == viewer)),
+            newest(select(*columns("why_features_following")).where(seen, exists().where(
+                ClipCameoRow.clip_id == ClipRow.id, ClipCameoRow.owner_id.in_(followed)))),
+            newest(select(*columns("why_recent")).where(seen)),
+        ]
+    return union_all(*lists) if len(lists) > 1 else lists[0]
 
 
 def _cursor(anchor: float, offset: int, following_only: bool) -> str:
@@ -171,42 +182,35 @@ class Feed:
                     following_only, locked = True, TEXTS.message("feed_parent_following_only")
             ranked = self._ranked(s, viewer, following_only, anchor)
             chosen = ranked[offset:offset + limit]
-            rows = {r.id: r for r in s.scalars(select(ClipRow).where(ClipRow.id.in_([c.id for c, _ in chosen])))}
-            clips = to_clips(s, [rows[c.id] for c, _ in chosen])
-            whys = self._whys(s, viewer, chosen)
+            followed = (ClipRow.creator_id.in_(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer.id))
+                        if viewer is not None else literal(False))
+            rows = {r.id: (r, bool(f)) for r, f in s.execute(select(ClipRow, followed.label("followed"))
+                                                            .where(ClipRow.id.in_([c.id for c, _ in chosen])))}
+            clips = to_clips(s, [rows[c.id][0] for c, _ in chosen])
             chains = self._chains(s, viewer, [c.remix_of for c in clips])
-            followees = self._followees(s, viewer)
-            items = tuple(FeedItem(clip, why, chain, cand.creator_id in followees)
-                          for (cand, _), clip, why, chain in zip(chosen, clips, whys, chains))
+            whys = self._whys(s, viewer, chosen, chains)
+            items = tuple(FeedItem(clip, why, chain, rows[clip.id][1])
+                          for clip, why, chain in zip(clips, whys, chains))
         more = offset + limit < len(ranked)
         pause, seen = self._count_session(viewer, len(items), now)
         return FeedPage(items, following_only, locked, _cursor(anchor, offset + limit, following_only) if more else None,
                         pause, seen)
 
     # candidates and ranking ----------------------------------------------------------------------------
-    @staticmethod
-    def _followees(s: Session, viewer: Account | None) -> set[str]:
-        if viewer is None:
-            return set()
-        return set(s.scalars(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer.id)))
-
     def _ranked(self, s: Session, viewer: Account | None, following_only: bool,
                 anchor: float) -> list[tuple[_Candidate, str]]:
         """Every candidate once, best first, with the code of its strongest reason."""
-        conn = s.connection()
         params = {"viewer": viewer.id if viewer else None, "anchor": anchor,
                   "since": anchor - REMIX_PARENT_DAYS * 86400}
-        if viewer is None:
-            return [(_Candidate(*row), "why_recent") for row in conn.execute(_candidate_queries(True)["why_recent"],
-                                                                              params)]
+        rows = s.connection().execute(_candidate_query(viewer is None, following_only), params).all()
         lists: dict[str, list[_Candidate]] = {}
-        for why, q in _candidate_queries(False).items():
-            if following_only and why != "why_following":
-                continue
-            rows = list(conn.execute(q, params))
-            if why == "why_remix_of_following":  # read through the remix index, unordered: sorted here
-                rows = sorted(rows, key=lambda r: -r.published_at)[:POOL]
-            lists[why] = [_Candidate(*row) for row in rows]
+        for row in rows:
+            lists.setdefault(row.why, []).append(_Candidate(*row[:5]))
+        if "why_remix_of_following" in lists:
+            lists["why_remix_of_following"] = sorted(lists["why_remix_of_following"],
+                                                     key=lambda c: -c.published_at)[:POOL]
+        if viewer is None:
+            return [(c, "why_recent") for c in lists.get("why_recent", [])]
         best: dict[str, tuple[float, _Candidate, str]] = {}
         for why, candidates in lists.items():
             for c in candidates:
@@ -219,11 +223,10 @@ class Feed:
         return [(c, reason) for _, c, reason in order]
 
     @staticmethod
-    def _whys(s: Session, viewer: Account | None, chosen: list[tuple[_Candidate, str]]) -> list[Message]:
-        """The reason of each item on the page, with the names it needs (two queries for the whole page)."""
-        parents = {c.remix_of for c, why in chosen if why == "why_remix_of_following"}
-        original = {clip_id: handle for clip_id, handle in s.execute(
-            select(ClipRow.id, ClipRow.creator_handle).where(ClipRow.id.in_(parents)))} if parents else {}
+    def _whys(s: Session, viewer: Account | None, chosen: list[tuple[_Candidate, str]],
+              chains: list[tuple[RemixLink, ...]]) -> list[Message]:
+        """The reason of each item on the page, with the names it needs (one query at most, for the people
+        followed in clips; a remix's source is the first link of its chain)."""
         featured = [c.id for c, why in chosen if why == "why_features_following"]
         followed_in: dict[str, str] = {}
         if featured and viewer is not None:
@@ -234,11 +237,11 @@ class Feed:
             for clip_id, handle in s.execute(q):
                 followed_in.setdefault(clip_id, handle)
         out = []
-        for c, why in chosen:
+        for (c, why), chain in zip(chosen, chains):
             if why == "why_following":
                 out.append(TEXTS.message(why, creator=c.creator_handle))
             elif why == "why_remix_of_following":
-                out.append(TEXTS.message(why, original=original.get(c.remix_of, "")))
+                out.append(TEXTS.message(why, original=chain[0].creator_handle if chain else ""))
             elif why == "why_features_following":
                 out.append(TEXTS.message(why, handle=followed_in.get(c.id, "")))
             else:
@@ -247,21 +250,23 @@ class Feed:
 
     @staticmethod
     def _chains(s: Session, viewer: Account | None, parents: list[str | None]) -> list[tuple[RemixLink, ...]]:
-        """Each clip's remix chain, up to REMIX_DEPTH links, read level by level for the whole page."""
+        """Each clip's remix chain, up to REMIX_DEPTH links, read level by level for the whole page (one query a
+        level, which also says whether the viewer may see each source)."""
         chains: list[list[RemixLink]] = [[] for _ in parents]
         current = list(parents)
+        visible = viewable(viewer.id if viewer else None).label("visible")
         for _ in range(REMIX_DEPTH):
             wanted = {p for p in current if p}
             if not wanted:
                 break
-            rows = {r.id: r for r in s.scalars(select(ClipRow).where(ClipRow.id.in_(wanted)))}
+            q = select(ClipRow.id, ClipRow.creator_handle, ClipRow.remix_of, visible).where(ClipRow.id.in_(wanted))
+            found = {row.id: row for row in s.execute(q)}
             nxt: list[str | None] = []
             for k, pid in enumerate(current):
-                row = rows.get(pid) if pid else None
+                row = found.get(pid) if pid else None
                 if pid is None:
                     nxt.append(None)
-                    continue
-                if row is not None and may_view(s, viewer.id if viewer else None, row):
+                elif row is not None and row.visible:
                     chains[k].append(RemixLink(row.id, row.creator_handle,
                                                TEXTS.message("remix_of", creator=row.creator_handle)))
                     nxt.append(row.remix_of)
@@ -276,19 +281,22 @@ class Feed:
         if viewer is None:
             return None, 0
         rules = self.store.rules
-        with self.store.session.begin() as s:
-            if s.get(AccountRow, viewer.id) is None:
-                return None, 0
-            row = s.get(FeedSessionRow, viewer.id)
-            if row is None:
-                row = FeedSessionRow(account_id=viewer.id, started_at=now, last_at=now, clips_seen=0, breaks_shown=0)
-                s.add(row)
-            elif now - row.last_at > rules.feed_session_gap_s:
-                row.started_at, row.clips_seen, row.breaks_shown = now, 0, 0
-            row.clips_seen += shown
-            row.last_at = now
-            if row.clips_seen >= rules.feed_break_after * (row.breaks_shown + 1):
-                row.breaks_shown = row.clips_seen // rules.feed_break_after
-                minutes = max(1, round((now - row.started_at) / 60))
-                return TEXTS.message("feed_take_a_break", clips=row.clips_seen, minutes=minutes), row.clips_seen
-            return None, row.clips_seen
+        try:
+            with self.store.session.begin() as s:
+                row = s.get(FeedSessionRow, viewer.id)
+                if row is None:
+                    row = FeedSessionRow(account_id=viewer.id, started_at=now, last_at=now, clips_seen=0,
+                                         breaks_shown=0)
+                    s.add(row)
+                elif now - row.last_at > rules.feed_session_gap_s:
+                    row.started_at, row.clips_seen, row.breaks_shown = now, 0, 0
+                row.clips_seen += shown
+                row.last_at = now
+                seen, pause = row.clips_seen, None
+                if seen >= rules.feed_break_after * (row.breaks_shown + 1):
+                    row.breaks_shown = seen // rules.feed_break_after
+                    minutes = max(1, round((now - row.started_at) / 60))
+                    pause = TEXTS.message("feed_take_a_break", clips=seen, minutes=minutes)
+        except IntegrityError:  # the account was deleted while its owner scrolled
+            return None, 0
+        return pause, seen

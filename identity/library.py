@@ -199,8 +199,12 @@ class ClipLibrary:
                     for (ask, _), c in zip(pairs, clips)]
 
     def _waiting_for(self, s: Session, owner: Account, clip_id: str) -> tuple[ClipRow, PublicationApprovalRow]:
+        """Lock the clip's cameos, then the clip (the order a revoke takes them), so that owners answering at
+        the same time are decided one after the other and the last one publishes."""
+        cameo_ids = s.scalars(select(ClipCameoRow.cameo_id).where(ClipCameoRow.clip_id == clip_id))
+        self.ledger.lock_cameos(s, list(cameo_ids))
+        row = s.get(ClipRow, clip_id, with_for_update=True)
         ask = s.get(PublicationApprovalRow, (clip_id, owner.id))
-        row = s.get(ClipRow, clip_id)
         if ask is None or ask.status != "pending" or row is None or row.status != "pending":
             raise TEXTS.error(PublicationError, "clip_not_waiting")
         return row, ask

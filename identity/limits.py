@@ -112,11 +112,12 @@ def allowance(store: Store, account: Account, now: float | None = None) -> Allow
 
 def admit_generation(store: Store, account: Account, now: float | None = None) -> Allowance:
     """Refuse (LimitError) or count one generation job for this account; the allowance after it."""
-    now = time.time() if now is None else now
     with store.session.begin() as s:
-        # Lock the account's row (PostgreSQL; SQLite's writer lock does the same) so counts do not race.
+        # Lock the account's row (PostgreSQL; SQLite's writer lock does the same) so counts do not race,
+        # and read the clock once the lock is held: a job that waited must see the ones counted meanwhile.
         if s.scalar(select(AccountRow.id).where(AccountRow.id == account.id).with_for_update()) is None:
             raise IdentityError("no_account", "this account no longer exists")
+        now = time.time() if now is None else now
         a = _allowance(s, account, store.rules, now)
         if a.suspended_until is not None:
             raise TEXTS.error(LimitError, "limit_suspended", until=_utc(a.suspended_until), reason=a.suspension_reason)

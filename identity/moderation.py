@@ -330,8 +330,8 @@ class Moderation:
         with self.store.session.begin() as s:
             if s.scalar(select(AccountRow.id).where(AccountRow.id == reporter.id).with_for_update()) is None:
                 raise IdentityError("no_account", "this account no longer exists")
-            clip = s.get(ClipRow, clip_id)
-            if clip is None or not may_view(s, reporter.id, clip):
+            clip = s.get(ClipRow, clip_id, with_for_update=True)  # one open case per clip, however many report
+            if clip is None or not may_view(s, reporter.id, clip, unless_hidden=True):  # hidden meanwhile: still
                 raise TEXTS.error(ModerationError, "report_no_clip")
             if clip.creator_id == reporter.id:
                 raise TEXTS.error(ModerationError, "report_own_clip")

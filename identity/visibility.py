@@ -44,13 +44,16 @@ def _follows(s: Session, follower_id: str, followee_id: str | None) -> bool:
     return followee_id is not None and s.get(FollowRow, (follower_id, followee_id)) is not None
 
 
-def may_view(s: Session, viewer_id: str | None, row: ClipRow) -> bool:
-    """The rule for one clip. `viewer_id` None: someone not signed in (public clips only)."""
+def may_view(s: Session, viewer_id: str | None, row: ClipRow, *, unless_hidden: bool = False) -> bool:
+    """The rule for one clip. `viewer_id` None: someone not signed in (public clips only).
+
+    `unless_hidden`: whether the viewer could see it but for reports hiding it (who may still report it).
+    """
     if row.status == "removed":
         return False
     if viewer_id is not None and (row.creator_id == viewer_id or is_featured(s, row.id, viewer_id)):
         return True
-    if row.status != "published" or row.hidden_at is not None:
+    if row.status != "published" or (row.hidden_at is not None and not unless_hidden):
         return False
     if row.visibility == "public":
         return True
@@ -59,16 +62,25 @@ def may_view(s: Session, viewer_id: str | None, row: ClipRow) -> bool:
     return False
 
 
-def listed(viewer_id: str | ColumnElement | None) -> ColumnElement[bool]:
+def listed(viewer_id: str | ColumnElement | None, clips=ClipRow) -> ColumnElement[bool]:
     """Published clips the viewer may see, as a WHERE condition (private clips are never listed).
 
-    `viewer_id` may be a bound parameter, so that a query built once serves every viewer.
+    `viewer_id` may be a bound parameter, so that a query built once serves every viewer; `clips` may be an
+    alias of the clips table.
     """
-    shown = and_(ClipRow.status == "published", ClipRow.hidden_at.is_(None))
+    shown = and_(clips.status == "published", clips.hidden_at.is_(None))
     if viewer_id is None:
-        return and_(shown, ClipRow.visibility == "public")
+        return and_(shown, clips.visibility == "public")
     # An IN over the viewer's followees is read once per query (an EXISTS would be probed per clip).
-    follows_creator = ClipRow.creator_id.in_(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer_id))
-    return and_(shown, or_(ClipRow.visibility == "public",
-                           and_(ClipRow.visibility == "followers",
-                                or_(ClipRow.creator_id == viewer_id, follows_creator))))
+    follows_creator = clips.creator_id.in_(select(FollowRow.followee_id).where(FollowRow.follower_id == viewer_id))
+    return and_(shown, or_(clips.visibility == "public",
+                           and_(clips.visibility == "followers", or_(clips.creator_id == viewer_id, follows_creator))))
+
+
+def viewable(viewer_id: str | ColumnElement | None, clips=ClipRow) -> ColumnElement[bool]:
+    """`may_view` as SQL, for reading many clips at once (a property test keeps the two the same)."""
+    if viewer_id is None:
+        return listed(None, clips)
+    own = or_(clips.creator_id == viewer_id,
+              clips.id.in_(select(ClipCameoRow.clip_id).where(ClipCameoRow.owner_id == viewer_id)))
+    return and_(clips.status != "removed", or_(own, listed(viewer_id, clips)))

@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import select
 
-from identity.clips import VISIBILITIES
+from identity.clips import VISIBILITIES, ClipRow
 from identity.consent import LEVELS, Grant, Refusal
 from identity.family import CAP_LEVELS, Family
 from identity.feed import Feed
 from identity.library import ClipLibrary, PublicationError
+from identity.visibility import viewable
 from tests.conftest import _database_kinds
 from tests.social import ADULT, TEEN, clip
 from tests.test_consent_model import Harness as LedgerHarness
@@ -268,6 +270,9 @@ class Harness(LedgerHarness):
             except PublicationError:
                 seen = False
             assert seen == self.m.may_view(viewer, c), (viewer, k, c)
+        with self.store.reader() as s:  # the same rule as SQL, for lists (remix chains)
+            ids = set(s.scalars(select(ClipRow.id).where(viewable(self.acc[viewer].id))))
+        assert ids == {self.clip_ids[k] for k, c in enumerate(self.m.clips) if self.m.may_view(viewer, c)}
 
     def check_feed(self, viewer, following_only):
         page = self.feed_.page(self.acc[viewer], following_only=following_only, limit=50)
