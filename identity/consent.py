@@ -333,6 +333,10 @@ class ConsentLedger:
             "request_id": req.id if req else None,
             "request_decided_at": repr(req.decided_at) if req else None,
         }
+        owner = self._account(s, cameo.account_id)
+        controls = active_controls(s, owner.id) if owner.is_teen else None
+        if controls is not None and controls.cameo_cap:  # the parent's narrowing was part of the decision
+            record["parent_cameo_cap"] = controls.cameo_cap
         rid = f"{cameo.id}:{settings.updated_at:.6f}" + (f":{req.id}" if req else "")
         return ConsentRecord(rid, _sha256(record))
 
