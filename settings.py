@@ -7,8 +7,27 @@ offline backends) and a Hugging Face Space only sets what differs.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from identity.rules import CommunityRules
+
+# The social studio's limits and thresholds: variable -> CommunityRules field (which says what each means).
+COMMUNITY_VARIABLES = {
+    "CAMEO_GENERATIONS_PER_DAY": "generations_per_day",
+    "CAMEO_GENERATIONS_PER_DAY_NEW": "generations_per_day_new",
+    "CAMEO_GENERATIONS_PER_DAY_TEEN": "generations_per_day_teen",
+    "CAMEO_NEW_ACCOUNT_DAYS": "new_account_days",
+    "CAMEO_ENROLL_ATTEMPTS_PER_DAY": "enroll_attempts_per_day",
+    "CAMEO_REPORTS_PER_WINDOW": "reports_per_window",
+    "CAMEO_REPORT_WINDOW_S": "report_window_s",
+    "CAMEO_REPORT_HIDE_THRESHOLD": "report_hide_threshold",
+    "CAMEO_FEED_BREAK_AFTER": "feed_break_after",
+    "CAMEO_FEED_SESSION_GAP_S": "feed_session_gap_s",
+    "CAMEO_INVITE_ONLY": "invite_only",
+    "CAMEO_INVITES_PER_ACCOUNT": "invites_per_account",
+    "CAMEO_HANDLE_COOLING_OFF_DAYS": "handle_cooling_off_days",
+}
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -74,6 +93,7 @@ class Settings:
     job_stale_s: float = 60.0  # a running job silent this long is taken to have lost its worker
     generate_attempts: int = 2  # a generation whose worker died is tried once more
     signed_url_ttl_s: int = 900  # clips in a bucket: a signed download link valid this long (0: none)
+    community: CommunityRules = field(default_factory=CommunityRules)  # limits, thresholds, invitation-only
 
     @property
     def media_dir(self) -> Path:
@@ -126,6 +146,7 @@ def load_settings() -> Settings:
         job_stale_s=float(os.environ.get("CAMEO_JOB_STALE_S") or 60.0),
         generate_attempts=_int("CAMEO_GENERATE_ATTEMPTS", 2, lowest=1),
         signed_url_ttl_s=_int("CAMEO_SIGNED_URL_TTL_S", 900),
+        community=_community_rules(),
     )
 
 
@@ -152,6 +173,19 @@ def _int(name: str, default: int, lowest: int = 0) -> int:
     if value < lowest:
         raise ValueError(f"{name}={raw!r}: expected at least {lowest}")
     return value
+
+
+def _community_rules() -> CommunityRules:
+    values = {}
+    for name, attr in COMMUNITY_VARIABLES.items():
+        raw = (os.environ.get(name) or "").strip()
+        if not raw:
+            continue
+        if isinstance(getattr(CommunityRules, attr), bool):
+            values[attr] = _env_bool(name, False)
+            continue
+        values[attr] = _int(name, 0)
+    return CommunityRules(**values)
 
 
 def _path(name: str) -> Path | None:

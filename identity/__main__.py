@@ -1,4 +1,5 @@
-"""Command line: `python -m identity {eval-faces,eval-voices,inspect,enroll,challenge,audit}`.
+"""Command line: `python -m identity {eval-faces,eval-voices,inspect,enroll,challenge,audit,grant-moderator,
+revoke-moderator,invite}`.
 
 These commands are also what our own evaluation runs; their JSON fields are kept stable.
 """
@@ -47,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("handle")
     p = sub.add_parser("audit", help="check the audit log of the configured database")
     p.add_argument("--verify", action="store_true", help="walk the hash chain and report the first bad entry")
+    p = sub.add_parser("grant-moderator", help="make HANDLE a moderator (audit-logged)")
+    p.add_argument("handle")
+    p = sub.add_parser("revoke-moderator", help="take the moderator role from HANDLE (audit-logged)")
+    p.add_argument("handle")
+    p = sub.add_parser("invite", help="make invitation codes from the operator (CAMEO_INVITE_ONLY studios)")
+    p.add_argument("--count", type=int, default=1)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
@@ -88,6 +95,20 @@ def _run(args, settings) -> int:
         report = inspect_report(analyse_clip(clip, _backend(settings), consent_sentence("")))
         report["seconds_to_process"] = round(time.perf_counter() - start, 2)  # decoding included
         _print(report, args.json)
+        return 0
+    if args.command in ("grant-moderator", "revoke-moderator"):
+        from identity.roles import grant_role, revoke_role
+        from identity.service import open_store
+
+        granted = args.command == "grant-moderator"
+        account = (grant_role if granted else revoke_role)(open_store(settings), args.handle)
+        _print({"ok": True, "handle": account.handle, "role": "moderator", "granted": granted}, args.json)
+        return 0
+    if args.command == "invite":
+        from identity.invites import operator_codes
+        from identity.service import open_store
+
+        _print({"ok": True, "codes": [i.code for i in operator_codes(open_store(settings), args.count)]}, args.json)
         return 0
     if args.command == "audit":
         from identity.service import open_store

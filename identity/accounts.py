@@ -18,7 +18,8 @@ from identity.challenge import validate_handle
 from identity.clips import ClipRow, delete_files, remove_clip
 from identity.jobs import cancel_jobs_of
 from identity.errors import IdentityError
-from identity.store import Account, AccountRow, Store
+from identity.invites import claim_invite
+from identity.store import Account, AccountRow, RetiredHandleRow, Store, ensure_handle_free
 
 MIN_PASSWORD_CHARS = 10
 OLDEST_BIRTH_YEAR = 1900
@@ -33,7 +34,8 @@ def _check_birth_year(birth_year: int) -> None:
         raise IdentityError("bad_birth_year", f"birth year must be between {OLDEST_BIRTH_YEAR} and {this_year - MIN_AGE}")
 
 
-def sign_up(store: Store, handle: str, password: str, birth_year: int) -> Account:
+def sign_up(store: Store, handle: str, password: str, birth_year: int, invite_code: str | None = None) -> Account:
+    """A new local account; in an invitation-only studio (`store.rules.invite_only`) it uses up a code."""
     handle = validate_handle(handle)
     _check_birth_year(birth_year)
     if len(password) < MIN_PASSWORD_CHARS:
@@ -42,8 +44,9 @@ def sign_up(store: Store, handle: str, password: str, birth_year: int) -> Accoun
     # database's one write lock (BEGIN IMMEDIATE) that every other request waits for.
     password_hash = _hasher.hash(password)
     with store.session.begin() as s:
-        if s.scalar(select(AccountRow).where(AccountRow.handle == handle)) is not None:
-            raise IdentityError("handle_taken", f"@{handle} is taken; choose another handle")
+        ensure_handle_free(s, handle, store.rules)
+        if store.rules.invite_only:
+            claim_invite(s, invite_code, handle)
         row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=birth_year,
                          password_hash=password_hash, created_at=time.time())
         s.add(row)
@@ -98,18 +101,29 @@ def delete_account(store: Store, account: Account) -> None:
         files = [remove_clip(s, clip, "its creator deleted their account", account.handle) for clip in clips]
         cancel_jobs_of(s, account.id, "cancelled: the account that asked for it was deleted")
         append_event(s, "delete", account.handle, account.id, {"account": True})
+        retired = s.get(RetiredHandleRow, row.handle)  # a handle reused after an earlier cooling-off
+        if retired is None:
+            retired = RetiredHandleRow(handle=row.handle)
+            s.add(retired)
+        retired.account_id, retired.deleted_at = row.id, time.time()
         s.delete(row)
     delete_files(store.objects, [f for f in files if f])
 
 
-def hugging_face_account(store: Store, username: str) -> Account:
-    """The account of a Hugging Face user signed in through OAuth (no password here; HF vouches)."""
+def hugging_face_account(store: Store, username: str, invite_code: str | None = None) -> Account:
+    """The account of a Hugging Face user signed in through OAuth (no password here; HF vouches).
+
+    The first sign-in creates the account: in an invitation-only studio it needs a code.
+    """
     handle = validate_handle(username.lower().replace("-", "_").replace(".", "_")[:32])
     with store.session.begin() as s:
         row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
         if row is not None and row.password_hash is not None:
             raise IdentityError("handle_taken", f"@{handle} is a local account; sign in with its password")
         if row is None:
+            ensure_handle_free(s, handle, store.rules)
+            if store.rules.invite_only:
+                claim_invite(s, invite_code, handle)
             row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=None, password_hash=None,
                              created_at=time.time())
             s.add(row)

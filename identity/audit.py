@@ -21,6 +21,8 @@ GENESIS = "0" * 64
 EVENT_KINDS = {
     "enroll", "permission_change", "request", "approve", "deny", "revoke",
     "authorize", "refuse", "save", "publish", "delete",
+    # the social studio: visibility and owners' approvals, parental links, reports and moderation, staff roles
+    "visibility", "publication", "family", "report", "moderate", "appeal", "role",
 }
 
 

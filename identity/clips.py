@@ -10,15 +10,21 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
-from sqlalchemy import Float, ForeignKey, String, Text, select
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.audit import append_event
 from identity.db import Base
 from identity.objects import MediaObjects
+from identity.messages import Message
 
-CLIP_STATES = ("draft", "published", "removed")
+CLIP_STATES = ("draft", "pending", "published", "removed")  # pending: waiting for featured owners' approval
+VISIBILITIES = ("public", "followers", "private")  # who may see a published clip (identity.visibility)
+
+CACHE_DIR = ".cache/clips"  # local copies of clips from a remote media store, under the media folder
 
 
 class ClipRow(Base):
@@ -31,11 +37,17 @@ class ClipRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     file: Mapped[str] = mapped_column(String(200))  # relative to the media folder
     meta: Mapped[str] = mapped_column(Text)  # JSON: backend, model, duration, consent records, ...
-    remix_of: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    remix_of: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)
     created_at: Mapped[float] = mapped_column(Float)
     published_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     removed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
+    hidden_at: Mapped[float | None] = mapped_column(Float, nullable=True)  # reported: out of sight pending review
+
+    # The feed reads published clips newest first, overall and per creator.
+    __table_args__ = (Index("ix_clips_status_published_at", "status", "published_at"),
+                      Index("ix_clips_creator_id_published_at", "creator_id", "published_at"))
 
 
 class ClipCameoRow(Base):
@@ -52,10 +64,11 @@ class NoticeRow(Base):
     __tablename__ = "notices"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # request | approved | denied | used | removed
-    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))  # request | approved | denied | used | removed | a message code
+    text: Mapped[str] = mapped_column(Text)  # English
     clip_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
+    params: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON: the message's parameters
 
 
 @dataclass(frozen=True)
@@ -72,39 +85,66 @@ class Clip:
     published_at: float | None
     removed_at: float | None
     removed_reason: str | None
+    visibility: str = "public"
+    hidden: bool = False  # reported and out of sight until a moderator decides
 
 
 @dataclass(frozen=True)
 class Notice:
     id: str
-    kind: str
-    text: str
+    kind: str  # the message code, for a UI that translates
+    text: str  # English
     clip_id: str | None
     created_at: float
+    params: dict = field(default_factory=dict)
 
 
 def new_clip_id() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def to_clip(s: Session, row: ClipRow) -> Clip:
-    handles = tuple(s.scalars(select(ClipCameoRow.owner_handle).where(ClipCameoRow.clip_id == row.id)))
+def _record(row: ClipRow, handles: tuple[str, ...]) -> Clip:
     return Clip(row.id, row.creator_handle, row.prompt, row.status, row.file, json.loads(row.meta), handles,
-                row.remix_of, row.created_at, row.published_at, row.removed_at, row.removed_reason)
+                row.remix_of, row.created_at, row.published_at, row.removed_at, row.removed_reason,
+                row.visibility, row.hidden_at is not None)
 
 
-def notify(s: Session, account_id: str, kind: str, text: str, clip_id: str | None = None) -> None:
+def to_clip(s: Session, row: ClipRow) -> Clip:
+    return to_clips(s, [row])[0]
+
+
+def to_clips(s: Session, rows: list[ClipRow]) -> list[Clip]:
+    """Records for many clips with one query for the people in them (a feed page, a list)."""
+    rows = list(rows)
+    handles: dict[str, list[str]] = {r.id: [] for r in rows}
+    if rows:
+        q = select(ClipCameoRow.clip_id, ClipCameoRow.owner_handle).where(ClipCameoRow.clip_id.in_(list(handles)))
+        for clip_id, handle in s.execute(q):
+            handles[clip_id].append(handle)
+    return [_record(r, tuple(handles[r.id])) for r in rows]
+
+
+def notify(s: Session, account_id: str, kind: str, text: str, clip_id: str | None = None,
+           params: dict | None = None) -> None:
     s.add(NoticeRow(id=uuid.uuid4().hex, account_id=account_id, kind=kind, text=text, clip_id=clip_id,
-                    created_at=time.time()))
+                    created_at=time.time(), params=json.dumps(params or {}, sort_keys=True)))
 
 
-def remove_clip(s: Session, row: ClipRow, reason: str, actor: str) -> str | None:
-    """Mark one clip removed (the row stays, so `safety verify` can say so); returns its file to delete."""
+def notify_message(s: Session, account_id: str, message: Message, clip_id: str | None = None) -> None:
+    """A notice that carries its message code and parameters, so the inbox can be shown in any language."""
+    notify(s, account_id, message.code, message.text, clip_id, message.params)
+
+
+def remove_clip(s: Session, row: ClipRow, reason: str, actor: str, notify_creator: bool = True) -> str | None:
+    """Mark one clip removed (the row stays, so `safety verify` can say so); returns its file to delete.
+
+    Every takedown goes through here (a revoke, a deleted account, a person in the clip, a moderator).
+    """
     if row.status == "removed":
         return None
     row.status, row.removed_at, row.removed_reason = "removed", time.time(), reason
     append_event(s, "delete", actor, row.id, {"reason": reason})
-    if row.creator_id:
+    if row.creator_id and notify_creator:
         notify(s, row.creator_id, "removed", f"your clip {row.id} was removed: {reason}", row.id)
     return row.file
 

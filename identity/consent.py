@@ -12,20 +12,34 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, ForeignKey, String, Text, select, update
+from sqlalchemy import Boolean, Float, ForeignKey, String, Text, false, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.audit import append_event
 from identity.clips import notify
 from identity.db import Base
 from identity.errors import IdentityError
+from identity.family import active_controls
+from identity.messages import Catalog, Message
 from identity.store import Account, AccountRow, CameoRow, CameoTombstoneRow, Store, cameo_record_sha256
 from identity.voices import VoiceEmbedding
 
-LEVELS = ("only_me", "approved", "mutuals", "everyone")
+LEVELS = ("only_me", "approved", "mutuals", "everyone")  # each allows everyone the one before it allows
 SWITCHES = ("no_political", "no_violence", "keep_clothes")
 MAX_CAMEOS_PER_CLIP = 3
 MAX_INSTRUCTIONS_CHARS = 500
+
+# Why the rule refused a cameo: a code and its parameters, with the English text.
+REASONS = Catalog({
+    "consent_teen_not_approved": "@{owner} is a teen account and has not approved you",
+    "consent_only_me": "@{owner} keeps this cameo to themselves",
+    "consent_not_approved": "@{owner} has not approved your request to use this cameo",
+    "consent_parent_limit": "@{owner}'s parent account limits who may use this cameo",
+    "consent_revoked": "this cameo was revoked by its owner",
+    "consent_no_cameo": "no such cameo",
+    "consent_no_account": "your account no longer exists",
+    "consent_cameo_count": "a clip features 1 to {most} cameos",
+})
 
 
 class CameoSettingsRow(Base):
@@ -35,12 +49,15 @@ class CameoSettingsRow(Base):
     instructions: Mapped[str] = mapped_column(Text, default="")
     switches: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of SWITCHES
     updated_at: Mapped[float] = mapped_column(Float)
+    # The owner approves each publication of a clip featuring this cameo (identity.publication).
+    approve_publication: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FollowRow(Base):
     __tablename__ = "follows"
     follower_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
-    followee_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    followee_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)  # "who follows me" and the feed's followers-only rule
 
 
 class RequestRow(Base):
@@ -108,7 +125,17 @@ class RequestView:
 @dataclass(frozen=True)
 class Refusal:
     requester: str
-    reasons: dict[str, str] = field(default_factory=dict)  # cameo id -> why
+    reasons: dict[str, str] = field(default_factory=dict)  # cameo id -> why, in English
+    messages: dict[str, Message] = field(default_factory=dict)  # cameo id -> why, as a code and parameters
+
+
+def _refusal(requester: str, why: dict[str, Message]) -> Refusal:
+    return Refusal(requester, {k: m.text for k, m in why.items()}, dict(why))
+
+
+def stricter(level: str, cap: str) -> str:
+    """The narrower of two permission levels (LEVELS is ordered from narrowest to widest)."""
+    return min(level, cap, key=LEVELS.index)
 
 
 def _sha256(obj: dict) -> str:
@@ -131,7 +158,7 @@ class ConsentLedger:
         if row is None:  # a new cameo is usable by its owner only; reading adds no row (a revoke may be racing)
             created = s.scalar(select(CameoRow.created_at).where(CameoRow.id == cameo_id)) or 0.0
             row = CameoSettingsRow(cameo_id=cameo_id, level="only_me", instructions="", switches="[]",
-                                   updated_at=created)
+                                   updated_at=created, approve_publication=False)
         return row
 
     def _settings_for_update(self, s: Session, cameo_id: str) -> CameoSettingsRow:
@@ -164,6 +191,27 @@ class ConsentLedger:
             append_event(s, "permission_change", owner.handle, cameo_id,
                          {"instructions_sha256": hashlib.sha256(row.instructions.encode()).hexdigest(),
                           "switches": json.loads(row.switches)})
+
+    def set_publication_approval(self, owner: Account, cameo_id: str, required: bool) -> None:
+        """Whether each clip featuring this cameo waits for the owner's approval before it is published."""
+        with self.store.session.begin() as s:
+            self._owned_cameo(s, owner, cameo_id)
+            row = self._settings_for_update(s, cameo_id)
+            row.approve_publication, row.updated_at = bool(required), time.time()
+            append_event(s, "permission_change", owner.handle, cameo_id, {"approve_publication": bool(required)})
+
+    def publication_approval(self, cameo_id: str) -> bool:
+        with self.store.reader() as s:
+            return bool(self._settings(s, cameo_id).approve_publication)
+
+    def approvals_needed(self, s: Session, creator: Account, cameo_ids: list[str]) -> list[str]:
+        """Inside a publishing transaction: the owners (account ids) who must approve this publication first."""
+        owners = []
+        for cid in dict.fromkeys(cameo_ids):
+            cameo = s.get(CameoRow, cid)
+            if cameo is not None and cameo.account_id != creator.id and self._settings(s, cid).approve_publication:
+                owners.append(cameo.account_id)
+        return list(dict.fromkeys(owners))
 
     # follows and requests --------------------------------------------------
     @staticmethod
@@ -242,8 +290,12 @@ class ConsentLedger:
         row = s.get(AccountRow, account_id)
         return Account(row.id, row.handle, row.birth_year)
 
-    def _permission(self, s: Session, requester: Account, cameo: CameoRow) -> tuple[str | None, RequestRow | None]:
-        """(None, approving request) when allowed; (reason, None) when not. The only permission rule."""
+    def _permission(self, s: Session, requester: Account, cameo: CameoRow) -> tuple[Message | None, RequestRow | None]:
+        """(None, approving request) when allowed; (reason, None) when not. The only permission rule.
+
+        A teen's cameo is used only by accounts the teen follows, and a linked parent
+        may narrow the teen's level further (never wider than mutuals).
+        """
         if cameo.account_id == requester.id:
             return None, None
         owner = self._account(s, cameo.account_id)
@@ -251,16 +303,25 @@ class ConsentLedger:
         approved = s.scalar(select(RequestRow).where(RequestRow.requester_id == requester.id,
                                                      RequestRow.cameo_id == cameo.id, RequestRow.status == "approved"))
         if owner.is_teen and not requester.is_teen and not self._follows(s, owner.id, requester.id):
-            return f"@{owner.handle} is a teen account and has not approved you", None
+            return REASONS.message("consent_teen_not_approved", owner=owner.handle), None
+        controls = active_controls(s, owner.id) if owner.is_teen else None
+        capped = stricter(level, controls.cameo_cap) if controls and controls.cameo_cap else level
+        why, req = self._by_level(s, requester, owner, capped, approved)
+        if why is not None and capped != level and self._by_level(s, requester, owner, level, approved)[0] is None:
+            return REASONS.message("consent_parent_limit", owner=owner.handle), None
+        return why, req
+
+    def _by_level(self, s: Session, requester: Account, owner: Account, level: str,
+                  approved: RequestRow | None) -> tuple[Message | None, RequestRow | None]:
         if level == "only_me":
-            return f"@{owner.handle} keeps this cameo to themselves", None
+            return REASONS.message("consent_only_me", owner=owner.handle), None
         if approved is not None:
             return None, approved
         if level == "everyone":
             return None, None
         if level == "mutuals" and self._follows(s, owner.id, requester.id) and self._follows(s, requester.id, owner.id):
             return None, None
-        return f"@{owner.handle} has not approved your request to use this cameo", None
+        return REASONS.message("consent_not_approved", owner=owner.handle), None
 
     def _consent_record(self, s: Session, cameo: CameoRow, req: RequestRow | None) -> ConsentRecord:
         settings = self._settings(s, cameo.id)
@@ -273,20 +334,24 @@ class ConsentLedger:
             "request_id": req.id if req else None,
             "request_decided_at": repr(req.decided_at) if req else None,
         }
+        owner = self._account(s, cameo.account_id)
+        controls = active_controls(s, owner.id) if owner.is_teen else None
+        if controls is not None and controls.cameo_cap:  # the parent's narrowing was part of the decision
+            record["parent_cameo_cap"] = controls.cameo_cap
         rid = f"{cameo.id}:{settings.updated_at:.6f}" + (f":{req.id}" if req else "")
         return ConsentRecord(rid, _sha256(record))
 
-    def _decide_all(self, s: Session, requester: Account, ids: list[str]) -> tuple[dict[str, str], list[tuple]]:
+    def _decide_all(self, s: Session, requester: Account, ids: list[str]) -> tuple[dict[str, Message], list[tuple]]:
         """The rule applied to each cameo: reasons for those refused, and what the others need."""
         if s.get(AccountRow, requester.id) is None:
-            return {"*": "your account no longer exists"}, []
-        reasons: dict[str, str] = {}
+            return {"*": REASONS.message("consent_no_account")}, []
+        reasons: dict[str, Message] = {}
         approved: list[tuple[CameoRow, Account, CameoSettingsRow, ConsentRecord]] = []
         for cid in ids:
             cameo = s.get(CameoRow, cid)
             if cameo is None:
                 gone = s.get(CameoTombstoneRow, cid) is not None
-                reasons[cid] = "this cameo was revoked by its owner" if gone else "no such cameo"
+                reasons[cid] = REASONS.message("consent_revoked" if gone else "consent_no_cameo")
                 continue
             reason, req = self._permission(s, requester, cameo)
             if reason:
@@ -312,13 +377,14 @@ class ConsentLedger:
         """
         try:
             ids = self._unique(cameo_ids)
-        except IdentityError as e:
-            return Refusal(requester.handle, {"*": e.message})
+        except IdentityError:
+            return _refusal(requester.handle, {"*": REASONS.message("consent_cameo_count", most=MAX_CAMEOS_PER_CLIP)})
         with self.store.session.begin() as s:
             reasons, approved = self._decide_all(s, requester, ids)
             if reasons:
-                append_event(s, "refuse", requester.handle, ",".join(ids), {"purpose": purpose, "reasons": reasons})
-                return Refusal(requester.handle, reasons)
+                append_event(s, "refuse", requester.handle, ",".join(ids),
+                             {"purpose": purpose, "reasons": {k: m.text for k, m in reasons.items()}})
+                return _refusal(requester.handle, reasons)
             append_event(s, "authorize", requester.handle, ",".join(ids),
                          {"purpose": purpose, "consent": [[c.id, c.sha256] for *_, c in approved]})
         grants = []
@@ -329,7 +395,7 @@ class ConsentLedger:
                 reference = self.store.voice_reference(cameo.id)
                 references = self.store.references_png(cameo.id)
             except (IdentityError, FileNotFoundError):  # revoked between the decision and this read
-                return Refusal(requester.handle, {cameo.id: "this cameo was revoked by its owner"})
+                return _refusal(requester.handle, {cameo.id: REASONS.message("consent_revoked")})
             grants.append(CameoGrant(
                 cameo_id=cameo.id, owner_handle=owner.handle, owner_is_teen=owner.is_teen, level=settings.level,
                 instructions=settings.instructions, switches=json.loads(settings.switches),
@@ -343,7 +409,7 @@ class ConsentLedger:
         """The rule again, without an audit entry: polled while a job runs, so a revoke stops it early."""
         with self.store.reader() as s:
             reasons, _ = self._decide_all(s, requester, list(dict.fromkeys(cameo_ids)))
-        return Refusal(requester.handle, reasons) if reasons else None
+        return _refusal(requester.handle, reasons) if reasons else None
 
     def recheck_locked(self, s: Session, requester: Account, cameo_ids: list[str],
                        purpose: str) -> tuple[Refusal | None, list[ConsentRecord], list[Account]]:
@@ -355,12 +421,20 @@ class ConsentLedger:
         with the rest. Either way no clip of a revoked cameo stays published.
         """
         ids = self._unique(cameo_ids)
-        s.execute(update(CameoRow).where(CameoRow.id.in_(ids)).values(status=CameoRow.status))
+        self.lock_cameos(s, ids)
         reasons, approved = self._decide_all(s, requester, ids)
         if reasons:
-            append_event(s, "refuse", requester.handle, ",".join(ids), {"purpose": purpose, "reasons": reasons})
-            return Refusal(requester.handle, reasons), [], []
+            append_event(s, "refuse", requester.handle, ",".join(ids),
+                         {"purpose": purpose, "reasons": {k: m.text for k, m in reasons.items()}})
+            return _refusal(requester.handle, reasons), [], []
         return None, [c for *_, c in approved], [owner for _, owner, *_ in approved]
+
+    @staticmethod
+    def lock_cameos(s: Session, cameo_ids: list[str]) -> None:
+        """Take the cameo rows' write locks (PostgreSQL; SQLite's writer lock already serialises) with a no-op
+        UPDATE: a revoke of any of them then waits for this transaction, or this one for the revoke."""
+        if cameo_ids:
+            s.execute(update(CameoRow).where(CameoRow.id.in_(cameo_ids)).values(status=CameoRow.status))
 
     def revoke(self, owner: Account, cameo_id: str) -> None:
         """The owner revokes their cameo: biometric data deleted, clips taken down (Store.revoke_cameo)."""

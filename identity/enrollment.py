@@ -19,6 +19,7 @@ from identity.challenge import Challenge, issue_challenge
 from identity.errors import IdentityError, MediaError
 from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend, made_by
 from identity.gallery import ProtectedGallery
+from identity.limits import enroll_attempts_left
 from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness, flow_parallax
 from identity.media import Clip, load_clip
 from identity.pose import (
@@ -489,6 +490,9 @@ class Enroller:
                                          "re-record it, or revoke it before enrolling anew")])
         if current is None and rerecord:
             return Verdict(False, [Check("account", False, f"@{account.handle} has no cameo to re-record")])
+        too_many = enroll_attempts_left(self.store, account.handle, now)
+        if too_many is not None:  # the challenge stays unused: it can be answered once the window allows
+            return Verdict(False, [Check("attempts", False, too_many.text)])
         self.store.save_challenge(challenge)
         fresh = self.store.consume_challenge(challenge.id)
         verdict, analysis = self.verify(path, challenge, source=source, account=account, now=now,

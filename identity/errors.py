@@ -9,10 +9,11 @@ class StudioError(Exception):
     and the commands turn any of them into a message the same way.
     """
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, params: dict | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.params = dict(params or {})  # what the message names, for a UI that renders the code in its language
 
     def __str__(self) -> str:
         return self.message

@@ -6,15 +6,20 @@ are compared only with templates of the same model, like everything else.
 """
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
+from identity.errors import IdentityError
 from identity.faces import FaceBackend, FaceTemplate, compare_templates
 from identity.imageio import read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+PERSON_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")  # a folder name, the same on every filesystem
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,27 @@ class ProtectedGallery:
                     self.unreadable.append(str(photo))
                 else:
                     self.entries.append((person_dir.name, template))
+
+    def add_photo(self, person: str, rgb: np.ndarray) -> Path:
+        """Protect one more face: the photo joins `<folder>/<person>/` and this process's templates at once.
+
+        Other processes sharing the folder read it at their next start.
+        """
+        person = person.strip().lower().replace(" ", "_")
+        if not PERSON_NAME.match(person):
+            raise IdentityError("gallery_bad_name", "name the protected person with 2 to 64 lowercase letters, "
+                                "digits, '-' or '_'", {"person": person})
+        if self.folder is None:
+            raise IdentityError("gallery_none", "this studio has no protected gallery folder "
+                                "(CAMEO_PROTECTED_GALLERY)")
+        template = embed_largest_face(self.backend, rgb)
+        if template is None:
+            raise IdentityError("gallery_no_face", "no face could be read from this picture; pick another")
+        path = self.folder / person / f"added-{uuid.uuid4().hex[:12]}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        self.entries.append((person, template))
+        return path
 
     def best_match(self, templates: list[FaceTemplate]) -> GalleryMatch | None:
         """The protected person most like these templates, if above the backend's threshold."""

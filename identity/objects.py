@@ -93,6 +93,13 @@ class MediaObjects:
     def get(self, key: str) -> bytes:
         return bytes(self._call("read an object", obstore.get, key).bytes())
 
+    def local_copy(self, key: str, cache: Path) -> Path:
+        """A local file of an object: the object itself in a local store, else a copy kept at `cache`."""
+        local = self.local_path(key)
+        if local is not None:
+            return local
+        return cache if cache.is_file() else self.download(key, cache)
+
     def download(self, key: str, dest: Path) -> Path:
         """Copy an object to a local file (written beside it, then renamed: never half a file)."""
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from identity.store import Store
 def open_store(settings: Settings) -> Store:
     key = load_or_create_key(settings.secret_key, settings.data_dir / "secret.key")
     objects = MediaObjects(settings.media_url or settings.media_dir)
-    return Store(settings.database_url, settings.media_dir, Cipher(key), objects)
+    return Store(settings.database_url, settings.media_dir, Cipher(key), objects, settings.community)
 
 
 def build_enroller(settings: Settings) -> Enroller:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, select, update
-from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from identity.audit import AuditEvent, ChainCheck, append_event, read_events, verify_audit_chain
 from identity.challenge import Challenge
@@ -27,6 +27,7 @@ from identity.migrate import migrate
 from identity.errors import IdentityError
 from identity.objects import MediaObjects
 from identity.faces import FaceTemplate
+from identity.rules import DAY_S, CommunityRules
 from identity.voices import VoiceEmbedding
 
 
@@ -37,6 +38,29 @@ class AccountRow(Base):
     birth_year: Mapped[int | None] = mapped_column(nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # Argon2id; None: Hugging Face login
     created_at: Mapped[float] = mapped_column(Float)
+
+
+class RetiredHandleRow(Base):
+    """The handle of a deleted account, kept from reuse for a cooling-off period (audit and appearances
+    name people by handle, so a new owner of the name would make them ambiguous)."""
+
+    __tablename__ = "retired_handles"
+    handle: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(32))
+    deleted_at: Mapped[float] = mapped_column(Float)
+
+
+def ensure_handle_free(s: Session, handle: str, rules: CommunityRules, now: float | None = None) -> None:
+    """Inside the transaction that creates an account: the handle is neither taken nor cooling off."""
+    if s.scalar(select(AccountRow.id).where(AccountRow.handle == handle)) is not None:
+        raise IdentityError("handle_taken", f"@{handle} is taken; choose another handle", {"handle": handle})
+    retired = s.get(RetiredHandleRow, handle)
+    now = time.time() if now is None else now
+    if retired is not None and now < retired.deleted_at + rules.handle_cooling_off_days * DAY_S:
+        free_on = time.strftime("%Y-%m-%d", time.gmtime(retired.deleted_at + rules.handle_cooling_off_days * DAY_S))
+        raise IdentityError("handle_cooling_off", f"@{handle} belonged to a deleted account and cannot be "
+                            f"used by anyone until {free_on}; choose another handle",
+                            {"handle": handle, "free_on": free_on})
 
 
 class ChallengeRow(Base):
@@ -150,8 +174,10 @@ ORPHAN_GRACE_S = 600  # an enrollment or a save in flight is younger than this
 
 
 class Store:
-    def __init__(self, database_url: str, media_dir: Path, cipher: Cipher, objects: MediaObjects | None = None):
+    def __init__(self, database_url: str, media_dir: Path, cipher: Cipher, objects: MediaObjects | None = None,
+                 rules: CommunityRules | None = None):
         self.engine = make_engine(database_url)
+        self.rules = rules or CommunityRules()  # the deployment's limits and thresholds, read by every rule
         self.media_dir = Path(media_dir)
         # Media objects (crops, voice references, uploads, clips): the media folder unless a bucket is given.
         self.objects = objects or MediaObjects(self.media_dir)
@@ -176,6 +202,7 @@ class Store:
         with self._session.begin() as s:
             row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
             if row is None:
+                ensure_handle_free(s, handle, self.rules)
                 row = AccountRow(id=uuid.uuid4().hex, handle=handle, birth_year=birth_year, created_at=time.time())
                 s.add(row)
             return Account(row.id, row.handle, row.birth_year)

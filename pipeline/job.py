@@ -187,6 +187,7 @@ class JobRunner:
     def run(self, requester: Account, req: JobRequest, publish: bool = False,
             on_progress: ProgressFn | None = None, guard: SaveGuard | None = None) -> JobResult:
         """`guard` runs inside the transaction that stores the clip (a worker's: not cancelled, still mine)."""
+        self.library.admit_generation(requester)  # suspension and daily limit (identity.limits); counts this job
         progress = on_progress or (lambda p: None)
         self._admit(req)
         ids = self.cameo_ids(req.handles)

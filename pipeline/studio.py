@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from identity.consent import ConsentLedger
 from identity.enrollment import Enroller
+from identity.family import Family
+from identity.feed import Feed
 from identity.library import ClipLibrary
+from identity.moderation import Moderation
 from identity.service import build_enroller
 from pipeline.job import JobRunner
 from pipeline.types import GenerationBackend
@@ -25,6 +28,9 @@ class Studio:
     library: ClipLibrary
     jobs: JobRunner
     signer: SigningIdentity
+    feed: Feed
+    moderation: Moderation
+    family: Family
 
     @property
     def store(self):
@@ -72,4 +78,6 @@ def build_studio(settings: Settings, backend: GenerationBackend | None = None, w
     synth = voice_synth(settings.voice_synth, on_zerogpu() or cuda_available(), warm_up=warm_up != "off")
     jobs = JobRunner(enroller.store, ledger, library, backend or generation_backend(settings, warm_up), enroller.backend,
                      enroller.gallery, signer, synth=synth)
-    return Studio(settings, enroller, ledger, library, jobs, signer)
+    store = enroller.store
+    return Studio(settings, enroller, ledger, library, jobs, signer, Feed(store),
+                  Moderation(store, enroller.gallery), Family(store))

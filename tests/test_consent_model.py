@@ -64,13 +64,17 @@ class Harness:
     """Runs each step on the real ledger and on the model, and compares."""
 
     def __init__(self, kind: str):
+        self._open(kind)
+        self.acc = {u: self.store.get_or_create_account(u, BIRTH[u]) for u in USERS}
+        self.req_ids: dict[tuple[str, str], str] = {}
+        self.m = Model()
+
+    def _open(self, kind: str) -> None:
+        """A fresh database of this kind, its store and ledger (tests/test_social_model.py builds on it)."""
         self.folder = Path(tempfile.mkdtemp())
         self._db = fresh_database(kind, self.folder)
         self.store = Store(self._db.__enter__(), self.folder / "media", Cipher(os.urandom(32)))
         self.ledger = ConsentLedger(self.store)
-        self.acc = {u: self.store.get_or_create_account(u, BIRTH[u]) for u in USERS}
-        self.req_ids: dict[tuple[str, str], str] = {}
-        self.m = Model()
 
     def close(self):
         self.store.engine.dispose()
