@@ -57,5 +57,6 @@ def build_studio(settings: Settings, backend: GenerationBackend | None = None) -
     from pipeline.voice_clone import voice_synth
 
     jobs = JobRunner(enroller.store, ledger, library, backend or generation_backend(settings), enroller.backend,
-                     enroller.gallery, signer, synth=voice_synth(settings.voice_synth, is_cuda_available()))
+                     enroller.gallery, signer, synth=voice_synth(settings.voice_synth, is_cuda_available()),
+                     index=enroller.index)
     return Studio(settings, enroller, ledger, library, jobs, signer)

@@ -182,6 +182,29 @@ def test_second_face_is_reported_with_its_time(enroller, tmp_path):
     assert reason.startswith("we saw two faces at 3.")
 
 
+def test_two_people_in_the_frame_are_named_as_the_cause_and_nothing_else(enroller, tmp_path):
+    frames, audio = compliant_recording(list(TURNS), DIGITS)
+    intruder = cv2.resize(segment(D10, 2.0, 2.1)[0], (200, 200))
+    frames = [f.copy() for f in frames]
+    for f in frames:  # a second person beside the first for the whole recording
+        f[312:512, 312:512] = intruder
+    verdict = enroller.verify(write_clip(tmp_path / "two.mp4", frames, audio), _challenge())[0]
+    assert not verdict.ok
+    assert [r for r in verdict.reasons if "face" in r] == [verdict.reasons[0]]
+    assert verdict.reasons[0].startswith("we saw two faces at 0.")
+    assert not any("fills only" in r or "no face was found" in r for r in verdict.reasons)
+
+
+def test_synthetic_speech_is_flagged_and_real_speech_is_not(enroller, good_clip):
+    from identity.audio import read_audio
+    from identity.voice_liveness import assess_voice_liveness
+
+    figures = enroller.verify(good_clip, _challenge())[0].figures  # its speech is espeak-ng's
+    assert figures["voice_liveness"]["spoof_score"] >= 0.5
+    for path in sorted(LIBRI.rglob("*.flac")):
+        assert not assess_voice_liveness(read_audio(path)).flagged, path
+
+
 def test_face_swapped_mid_clip_is_refused(enroller, tmp_path):
     audio = consent_then_digits(DIGITS)
     frames = challenge_frames(list(TURNS), len(audio) / RATE)
