@@ -61,8 +61,9 @@ class FaceBackend(Protocol):
 
     def similarity(self, a: np.ndarray, b: np.ndarray) -> float: ...
 
-    def similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Scores of every row of `a` (m, d) with every row of `b` (n, d): (m, n), as `similarity` would give."""
+    def similarity_matrix(self, a: np.ndarray, b: np.ndarray, b_prepared: bool = False) -> np.ndarray:
+        """Scores of every row of `a` (m, d) with every row of `b` (n, d): (m, n), as `similarity` would give.
+        `b_prepared`: b's rows come from `centroid` (the index's matrix), which may save work."""
         ...
 
     def centroid(self, vectors: np.ndarray) -> np.ndarray:
@@ -79,7 +80,7 @@ def euclidean_similarity_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """1 - Euclidean distance for every pair, from one matrix product (dlib's score, vectorised)."""
     a = np.asarray(a, np.float32)
     b = np.asarray(b, np.float32)
-    d2 = np.sum(a * a, axis=1)[:, None] + np.sum(b * b, axis=1)[None, :] - 2.0 * (a @ b.T)
+    d2 = np.einsum("ij,ij->i", a, a)[:, None] + np.einsum("ij,ij->i", b, b)[None, :] - 2.0 * (a @ b.T)
     return 1.0 - np.sqrt(np.maximum(d2, 0.0))
 
 
@@ -194,7 +195,7 @@ class DlibBackend:
     def similarity(self, a: np.ndarray, b: np.ndarray) -> float:
         return float(1.0 - np.linalg.norm(np.asarray(a, np.float32) - np.asarray(b, np.float32)))
 
-    def similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def similarity_matrix(self, a: np.ndarray, b: np.ndarray, b_prepared: bool = False) -> np.ndarray:
         return euclidean_similarity_matrix(a, b)
 
     def centroid(self, vectors: np.ndarray) -> np.ndarray:
@@ -276,8 +277,8 @@ class InsightFaceBackend:
         b = np.asarray(b, np.float32)
         return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-9))
 
-    def similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return unit_rows(a) @ unit_rows(b).T
+    def similarity_matrix(self, a: np.ndarray, b: np.ndarray, b_prepared: bool = False) -> np.ndarray:
+        return unit_rows(a) @ (np.asarray(b, np.float32) if b_prepared else unit_rows(b)).T
 
     def centroid(self, vectors: np.ndarray) -> np.ndarray:
         return unit_rows(np.mean(unit_rows(vectors), axis=0))

@@ -36,7 +36,7 @@ import cv2
 import numpy as np
 
 from identity.errors import ModelUnavailableError
-from identity.faces import DlibBackend, Face, FaceTemplate, euclidean_similarity_matrix, unit_rows
+from identity.faces import DlibBackend, Face, FaceTemplate, unit_rows
 
 SFACE_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
 # Where SFace expects the eyes, nose tip and mouth corners in its 112x112 input (the ArcFace template).
@@ -129,12 +129,22 @@ class DlibSFaceBackend(DlibBackend):
     def similarity(self, a: np.ndarray, b: np.ndarray) -> float:
         return float(self.similarity_matrix(np.asarray(a)[None], np.asarray(b)[None])[0, 0])
 
-    def similarity_matrix(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    def similarity_matrix(self, a: np.ndarray, b: np.ndarray, b_prepared: bool = False) -> np.ndarray:
+        """`b_prepared`: b's rows are centroids (SFace half already unit length), as the identity index keeps
+        them; then one pass of one matrix product over b scores every probe (the index's hot path)."""
         a = np.asarray(a, np.float32)
         b = np.asarray(b, np.float32)
-        dlib = euclidean_similarity_matrix(a[:, :DLIB_DIM], b[:, :DLIB_DIM])
-        sface = unit_rows(a[:, DLIB_DIM:]) @ unit_rows(b[:, DLIB_DIM:]).T
-        return 0.5 * (dlib + sface)
+        if not b_prepared:
+            b = np.concatenate([b[:, :DLIB_DIM], unit_rows(b[:, DLIB_DIM:])], axis=1)
+        m = len(a)
+        probes = np.zeros((2 * m, b.shape[1]), np.float32)
+        probes[:m, :DLIB_DIM] = a[:, :DLIB_DIM]
+        probes[m:, DLIB_DIM:] = unit_rows(a[:, DLIB_DIM:])
+        products = probes @ b.T
+        b_sq = np.einsum("ij,ij->i", b[:, :DLIB_DIM], b[:, :DLIB_DIM])
+        a_sq = np.einsum("ij,ij->i", a[:, :DLIB_DIM], a[:, :DLIB_DIM])
+        d2 = a_sq[:, None] + b_sq[None, :] - 2.0 * products[:m]
+        return 0.5 * (1.0 - np.sqrt(np.maximum(d2, 0.0))) + 0.5 * products[m:]
 
     def centroid(self, vectors: np.ndarray) -> np.ndarray:
         v = np.asarray(vectors, np.float32)
