@@ -9,7 +9,7 @@ verdict on an unused, unexpired challenge.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -20,9 +20,12 @@ from identity.errors import IdentityError, MediaError
 from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend, made_by
 from identity.gallery import ProtectedGallery
 from identity.index import IdentityIndex
+from identity.face_swap import assess_face_swap
 from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness, flow_parallax
+from identity.screen_replay import assess_screen
 from identity.media import Clip, load_clip
 from identity.pose import (
+    MAX_PLAUSIBLE_DEG,
     PITCH_TURN_DEG,
     YAW_TURN_DEG,
     PoseSample,
@@ -132,20 +135,60 @@ def _spread_pick(indices: list[int], times: list[float], k: int, min_gap_s: floa
     return chosen
 
 
-def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], offness: list[float]) -> list[float]:
-    """Optical-flow parallax of each turn, tracked from 0.3 s before it starts to its peak."""
+def plausible_poses(single: list[tuple[float, np.ndarray, Face]]) -> list[tuple[float, np.ndarray, Face]]:
+    """The single-face frames without those whose pose estimate failed (identity.pose.MAX_PLAUSIBLE_DEG
+    from the clip's neutral pose: solvePnP flipping on a profile); their landmarks are not to be trusted."""
+    if not single:
+        return single
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    return [s for s in single
+            if max(abs(s[2].yaw_deg - yaw0), abs(s[2].pitch_deg - pitch0)) <= MAX_PLAUSIBLE_DEG]
+
+
+def _offness(single: list[tuple[float, np.ndarray, Face]]) -> list[float]:
+    """How far each frame's pose is from the clip's neutral pose, in units of the turn thresholds."""
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    return [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
+
+
+def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], offness: list[float]) -> list[float | None]:
+    """Optical-flow parallax of each turn, tracked from 0.3 s before it starts to its peak (None: too few points)."""
     times = [t for t, _, _ in single]
-    out = []
+    out: list[float | None] = []
     for turn in turns:
         inside = [i for i, t in enumerate(times) if turn.start_s <= t <= turn.end_s]
         if not inside:
+            out.append(None)
             continue
         peak = max(inside, key=lambda i: offness[i])
         first = max(0, inside[0] - 3)
-        value = flow_parallax([single[i][1] for i in range(first, peak + 1)], single[first][2].bbox)
-        if value is not None:
-            out.append(value)
+        out.append(flow_parallax([single[i][1] for i in range(first, peak + 1)], single[first][2].bbox,
+                                 single[first][2].landmarks))
     return out
+
+
+def analyse_face_liveness(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn]) -> LivenessReport:
+    """Every face liveness cue of a recording: the geometric cues of its head turns, the screen check and
+    the face-swap check (identity/liveness.py, identity/screen_replay.py, identity/face_swap.py)."""
+    if not single:
+        return LivenessReport(False, 0.0, 0.0, reasons=["no face was found in the clip"])
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    offness = _offness(single)
+    turned, turn_of = [], []
+    for i, (t, _, f) in enumerate(single):
+        if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) == "CENTER":
+            continue
+        owner = next((k for k, u in enumerate(turns) if u.start_s <= t <= u.end_s), None)
+        if owner is not None:
+            turned.append(i)
+            turn_of.append(owner)
+    frontal = min(range(len(single)), key=lambda i: offness[i])
+    geometric = assess_liveness([f.landmarks for _, _, f in single], turned, frontal,
+                                _turn_parallax(single, turns, offness), turn_of, [t.peak_deg for t in turns])
+    screen = assess_screen([(rgb, f.bbox) for _, rgb, f in single])
+    swap = assess_face_swap([(rgb, f.landmarks) for _, rgb, f in single])
+    reasons = geometric.reasons + screen.reasons  # the face-swap cue is reported, not enforced
+    return replace(geometric, live=not reasons, reasons=reasons, screen=asdict(screen), swap=asdict(swap))
 
 
 @dataclass(frozen=True)
@@ -196,19 +239,11 @@ class _FaceIdentity:
 def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], clip_height: int,
                    backend: FaceBackend) -> _FaceIdentity:
     """Liveness, quality, templates and reference crops from the single-face frames."""
+    liveness = analyse_face_liveness(single, turns)
     if not single:
-        return _FaceIdentity(LivenessReport(False, 0.0, 0.0, reasons=["no face was found in the clip"]),
-                             0.0, 0.0, [], [], None)
-    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
-    offness = [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
-    turned = [
-        i for i, (t, _, f) in enumerate(single)
-        if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) != "CENTER" and any(u.start_s <= t <= u.end_s for u in turns)
-    ]
+        return _FaceIdentity(liveness, 0.0, 0.0, [], [], None)
+    offness = _offness(single)
     frontal = sorted(range(len(single)), key=lambda i: offness[i])
-    liveness = assess_liveness(
-        [f.landmarks for _, _, f in single], turned, frontal[0], _turn_parallax(single, turns, offness)
-    )
     height_frac = float(np.median([f.height for _, _, f in single])) / clip_height
     frontal_set = [i for i in frontal if offness[i] < 0.5] or frontal[:1]
     sharp = {i: _sharpness(single[i][1], single[i][2]) for i in frontal_set}
@@ -246,9 +281,10 @@ def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAn
     """
     start = time.perf_counter()
     scan = _scan_faces(clip, backend)
-    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in scan.single]
+    single = plausible_poses(scan.single)
+    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single]
     turns = turn_sequence(poses)
-    face = _face_identity(scan.single, turns, clip.height, backend)
+    face = _face_identity(single, turns, clip.height, backend)
     voice, voice_error, pitch, spoof = None, None, None, None
     try:
         voice = analyse_voice(clip.audio)
@@ -303,6 +339,10 @@ def inspect_report(a: ClipAnalysis) -> dict:
             "shape_motion": round(a.liveness.shape_motion, 4),
             "nonplanar_residual": round(a.liveness.nonplanar_residual, 4),
             "flow_parallax": None if a.liveness.flow_parallax is None else round(a.liveness.flow_parallax, 4),
+            "turn_residuals": a.liveness.turn_residuals,
+            "turn_parallax": a.liveness.turn_parallax,
+            "screen": a.liveness.screen,
+            "face_swap": a.liveness.swap,
         },
         "face_height_frac": round(a.face_height_frac, 3),
         "sharpness": round(a.sharpness, 1),

@@ -319,3 +319,17 @@ def test_reverification_matches_the_owner_and_not_someone_else(enroller, store, 
 
 def test_handles_are_normalised():
     assert validate_handle("@Alice_1") == "alice_1"
+
+
+def test_a_recording_replayed_on_a_tablet_is_refused_as_a_screen(enroller, tmp_path):
+    """The compliant recording (real head turns, the right digits) played on a tablet held up to the webcam:
+    the turns and digits are right and the head is 3D in its pixels, so only the screen check refuses it."""
+    from tests.liveness_corpus import at_rate
+    from tests.spoof_synth import Screen, screen_replay
+
+    frames, audio = compliant_recording(list(TURNS), DIGITS)
+    room = segment(D10, 1.0, 1.1)[0][:150, :150]
+    replay = screen_replay(at_rate(frames, 30.0), Screen(kind="tablet", fill=0.85), room)
+    verdict = enroller.verify(write_clip(tmp_path / "replay.mp4", replay, audio, fps=10), _challenge())[0]
+    assert _failed(verdict) == {"liveness": "we saw the edges of a screen around your face; record yourself, "
+                                            "not a screen"}
