@@ -616,10 +616,10 @@ class Enroller:
             face_sim = max(compare_templates(self.backend, a, b) for a in analysis.templates for b in stored)
             if face_sim < self.backend.match_threshold:
                 reasons.append("the face does not match this cameo")
-        if analysis.max_faces > 1:
-            reasons.append(f"we saw two faces at {analysis.multi_face_at_s:.1f} s; record alone")
         if analysis.liveness.shape_motion < MIN_SHAPE_MOTION:
             reasons.append("the face never moved, as in a photo; record yourself live")
+        if analysis.max_faces > 1:  # the cause, not its consequences ("we saw no face", "never moved")
+            reasons = [f"we saw two faces at {analysis.multi_face_at_s:.1f} s; record alone"]
         voice_sim = None
         if analysis.voice is None:
             reasons.append(analysis.voice_error or "we heard no speech; say a sentence aloud")

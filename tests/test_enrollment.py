@@ -317,6 +317,20 @@ def test_reverification_matches_the_owner_and_not_someone_else(enroller, store, 
     assert "the voice does not match this cameo" in result.reasons
 
 
+def test_reverification_with_two_people_in_the_frame_names_only_that(enroller, store, good_clip, tmp_path):
+    """With a second face beside the owner's throughout, no frame has one face: the face checks have nothing
+    to judge, and saying "we saw no face" or "the face never moved" would be false."""
+    cameo_id = enroller.enroll(good_clip, _challenge(store=store)).cameo_id
+    frames, audio = compliant_recording(["DOWN"], "13579")
+    intruder = cv2.resize(segment(D10, 2.0, 2.1)[0], (200, 200))
+    frames = [f.copy() for f in frames]
+    for f in frames:
+        f[312:512, 312:512] = intruder
+    result = enroller.reverify(write_clip(tmp_path / "two.mp4", frames, audio), cameo_id)
+    assert not result.ok
+    assert len(result.reasons) == 1 and result.reasons[0].startswith("we saw two faces at 0.")
+
+
 def test_handles_are_normalised():
     assert validate_handle("@Alice_1") == "alice_1"
 
