@@ -65,24 +65,31 @@ def _canonical() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return pts, tri, mask.astype(bool)
 
 
-def canonical_face(grey: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """The face warped triangle by triangle onto the canonical layout (float32, CANON x CANON)."""
-    pts, tri, _ = _canonical()
-    out = np.zeros((CANON, CANON), np.float32)
-    src_img = grey.astype(np.float32)
+def warp_triangles(src: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, size: tuple[int, int],
+                   tri: np.ndarray, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    """Piecewise-affine warp of `src` (float32, grey or colour) so that src_pts land on dst_pts, triangle by
+    triangle of `tri`, on a canvas of `size` (w, h)."""
+    w, h = size
+    out = np.zeros((h, w) + src.shape[2:], np.float32)
     for simplex in tri:
-        s, d = landmarks[simplex].astype(np.float32), pts[simplex].astype(np.float32)
-        x, y, w, h = cv2.boundingRect(d)
-        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, CANON), min(y + h, CANON)
+        s, d = src_pts[simplex].astype(np.float32), dst_pts[simplex].astype(np.float32)
+        x, y, bw, bh = cv2.boundingRect(d)
+        x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + bw, w), min(y + bh, h)
         if x1 <= x0 or y1 <= y0:
             continue
         m = cv2.getAffineTransform(s, (d - [x0, y0]).astype(np.float32))
-        patch = cv2.warpAffine(src_img, m, (x1 - x0, y1 - y0), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REFLECT)
+        patch = cv2.warpAffine(src, m, (x1 - x0, y1 - y0), flags=interpolation, borderMode=cv2.BORDER_REFLECT)
         tmask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillConvexPoly(tmask, np.round(d - [x0, y0]).astype(np.int32), 1)
         region = out[y0:y1, x0:x1]
         region[tmask > 0] = patch[tmask > 0]
     return out
+
+
+def canonical_face(grey: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The face warped triangle by triangle onto the canonical layout (float32, CANON x CANON)."""
+    pts, tri, _ = _canonical()
+    return warp_triangles(grey.astype(np.float32), landmarks, pts, (CANON, CANON), tri, cv2.INTER_AREA)
 
 
 def _ring(grey: np.ndarray, landmarks: np.ndarray) -> np.ndarray:

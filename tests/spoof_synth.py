@@ -36,6 +36,8 @@ import cv2
 import numpy as np
 from scipy.spatial import Delaunay
 
+from identity.face_swap import warp_triangles
+
 # ----------------------------------------------------------------------------------------------------
 # screen replay
 
@@ -166,27 +168,6 @@ def _with_forehead(lm: np.ndarray) -> np.ndarray:
     return np.vstack([lm, extra])
 
 
-def _warp_triangles(src: np.ndarray, src_pts: np.ndarray, dst_pts: np.ndarray, size: tuple[int, int],
-                    tri: np.ndarray) -> np.ndarray:
-    """Piecewise-affine warp of `src` so that src_pts land on dst_pts, on a canvas of `size` (w, h)."""
-    w, h = size
-    out = np.zeros((h, w, 3), np.float32)
-    for simplex in tri:
-        s, d = src_pts[simplex].astype(np.float32), dst_pts[simplex].astype(np.float32)
-        x, y, bw, bh = cv2.boundingRect(d)
-        x0, y0 = max(x, 0), max(y, 0)
-        x1, y1 = min(x + bw, w), min(y + bh, h)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        m = cv2.getAffineTransform(s, (d - [x0, y0]).astype(np.float32))
-        patch = cv2.warpAffine(src, m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-        mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-        cv2.fillConvexPoly(mask, np.round(d - [x0, y0]).astype(np.int32), 1.0)
-        region = out[y0:y1, x0:x1]
-        region[mask > 0] = patch[mask > 0]
-    return out
-
-
 def _match_colour(face: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean and spread of each Lab channel of `face` made those of `target` under `mask` (a swap's colour step)."""
     sel = mask > 0.5
@@ -227,7 +208,7 @@ def face_swap(frames: list[np.ndarray], frame_landmarks: list[np.ndarray | None]
         s_pts, d_pts = _with_forehead(slm), _with_forehead(lm)
         tri = Delaunay(d_pts).simplices
         h, w = frame.shape[:2]
-        warped = _warp_triangles(src.astype(np.float32), s_pts, d_pts, (w, h), tri)
+        warped = warp_triangles(src.astype(np.float32), s_pts, d_pts, (w, h), tri)
         face_w = np.ptp(lm[:, 0])
         mask = np.zeros((h, w), np.uint8)
         hull = cv2.convexHull(d_pts[_HULL + list(range(68, 74))].astype(np.float32))
