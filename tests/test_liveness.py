@@ -99,3 +99,12 @@ def test_still_image_does_not_move_but_a_talking_face_does(backend):
     still = _landmarks(backend, [img] * 5)
     talking = _landmarks(backend, segment(D3, 1.1, 4.4)[::6])
     assert shape_motion(still) < MIN_SHAPE_MOTION < shape_motion(talking)
+
+
+def test_a_real_turn_whose_landmarks_barely_leave_the_plane_is_judged_by_its_pixels():
+    """An independent harness's genuine clip was refused at a nose-plane residual of 0.0387 (the former 0.04
+    limit): the landmarks only gate the flow cue, so such a turn shows depth when its pixels do, and is
+    flat when they do not."""
+    assert turn_verdict(0.0387, 0.0092) == "depth"
+    assert turn_verdict(0.0387, 0.0056) == "flat"  # the largest value of a photo in the corpus
+    assert turn_verdict(0.015, 0.02) == "flat"  # landmarks that stay in the plane: flat whatever the flow
