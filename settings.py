@@ -61,7 +61,7 @@ def _default_data_dir() -> Path:
 class Settings:
     data_dir: Path
     database_url: str
-    face_backend: str  # "auto", "dlib" or "insightface"
+    face_backend: str  # "auto", "dlib+sface", "dlib" or "insightface"
     insightface_root: Path  # folder holding models/buffalo_l/*.onnx
     allow_upload: bool  # may an enrollment come from an uploaded file (not the webcam)?
     secret_key: str | None  # base64 key for encryption at rest; None: a key file in data_dir
@@ -109,7 +109,7 @@ def load_settings() -> Settings:
     """Read the settings from the environment (documented in README.md)."""
     data_dir = Path(os.environ.get("CAMEO_DATA_DIR") or _default_data_dir())
     db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{(data_dir / 'studio.db').as_posix()}"
-    backend = _choice("CAMEO_FACE_BACKEND", ("auto", "dlib", "insightface"))
+    backend = _choice("CAMEO_FACE_BACKEND", ("auto", "dlib+sface", "dlib", "insightface"))
     gallery = os.environ.get("CAMEO_PROTECTED_GALLERY")
     return Settings(
         data_dir=data_dir,

@@ -34,6 +34,7 @@ from identity.store import Store  # noqa: E402
 from pipeline.export import write_mp4  # noqa: E402
 from pipeline.preview import PreviewBackend  # noqa: E402
 from pipeline.types import CameoRef, RenderSpec  # noqa: E402
+from identity.index import IdentityIndex  # noqa: E402
 from safety.firewall import check_faces  # noqa: E402
 from safety.invisible_mark import embed_frames  # noqa: E402
 from safety.moderation import moderate_frames  # noqa: E402
@@ -51,7 +52,7 @@ def _timed(fn):
 def run_chain(frames, fps, audio, sr, backend, store, granted, signer, work: Path) -> dict[str, float]:
     t: dict[str, float] = {}
     _, t["moderation"] = _timed(lambda: moderate_frames(frames, fps))
-    fw, t["firewall"] = _timed(lambda: check_faces(frames, fps, backend, granted, store.active_cameos(), None))
+    fw, t["firewall"] = _timed(lambda: check_faces(frames, fps, backend, granted, IdentityIndex(store, backend), None))
     boxes = [fw.face_boxes.get(i - i % max(1, int(fps / 2)), []) for i in range(len(frames))]
     marked, t["visible_mark"] = _timed(lambda: apply_visible_mark(frames, fps, "bench", boxes, seed="0123456789abcdef"))
     marked, t["invisible_mark"] = _timed(lambda: embed_frames(marked, "0123456789abcdef"))

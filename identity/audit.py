@@ -12,7 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, String, Text, select
+from sqlalchemy import insert, Float, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.db import Base
@@ -85,6 +85,28 @@ def append_event(session: Session, kind: str, actor: str, subject: str, details:
     head.seq, head.hash = seq, digest
     session.flush()
     return AuditEvent(seq, at, kind, actor, subject, details or {})
+
+
+def append_events(session: Session, events: list[tuple[str, str, str, dict]]) -> None:
+    """Append many (kind, actor, subject, details) events in order, locking the head once (bulk imports)."""
+    if any(kind not in EVENT_KINDS for kind, *_ in events):
+        raise ValueError("unknown audit event kind")
+    head = session.scalar(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update())
+    if head is None:
+        head = AuditHeadRow(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+    seq, prev, rows = head.seq, head.hash, []
+    for kind, actor, subject, details in events:
+        seq, at = seq + 1, time.time()
+        text = json.dumps(details or {}, sort_keys=True, separators=(",", ":"))
+        digest = _entry_hash(seq, at, kind, actor, subject, text, prev)
+        rows.append(dict(seq=seq, at=at, kind=kind, actor=actor, subject=subject, details=text, prev_hash=prev,
+                         hash=digest))
+        prev = digest
+    if rows:
+        session.execute(insert(AuditRow), rows)
+    head.seq, head.hash = seq, prev
+    session.flush()
 
 
 def verify_audit_chain(session: Session) -> ChainCheck:

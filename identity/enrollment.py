@@ -9,7 +9,7 @@ verdict on an unused, unexpired challenge.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -20,9 +20,13 @@ from identity.errors import IdentityError, MediaError
 from identity.faces import Face, FaceBackend, FaceTemplate, compare_templates, get_face_backend, made_by
 from identity.gallery import ProtectedGallery
 from identity.limits import enroll_attempts_left
+from identity.index import IdentityIndex
+from identity.face_swap import assess_face_swap
 from identity.liveness import MIN_SHAPE_MOTION, LivenessReport, assess_liveness, flow_parallax
+from identity.screen_replay import assess_screen
 from identity.media import Clip, load_clip
 from identity.pose import (
+    MAX_PLAUSIBLE_DEG,
     PITCH_TURN_DEG,
     YAW_TURN_DEG,
     PoseSample,
@@ -33,11 +37,13 @@ from identity.pose import (
     turn_sequence,
 )
 from identity.references import build_references
+from identity.voice_liveness import VoiceLiveness, assess_voice_liveness
 from identity.speech import DigitsHeard, match_digits, recognize_digits
 from identity.store import Account, NewCameo, Store
 from identity.voices import (
     SAME_SPEAKER_THRESHOLD,
     VoiceAnalysis,
+    VoiceEmbedding,
     analyse_voice,
     median_pitch_hz,
     voice_similarity,
@@ -82,6 +88,7 @@ class ClipAnalysis:
     # The frames the crops came from, for the head-and-shoulders references (identity.references),
     # made only once a recording passes.
     reference_sources: list = field(default_factory=list)
+    voice_liveness: VoiceLiveness | None = None  # reported, not enforced (identity/voice_liveness.py)
 
 
 @dataclass(frozen=True)
@@ -138,20 +145,60 @@ def _spread_pick(indices: list[int], times: list[float], k: int, min_gap_s: floa
     return chosen
 
 
-def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], offness: list[float]) -> list[float]:
-    """Optical-flow parallax of each turn, tracked from 0.3 s before it starts to its peak."""
+def plausible_poses(single: list[tuple[float, np.ndarray, Face]]) -> list[tuple[float, np.ndarray, Face]]:
+    """The single-face frames without those whose pose estimate failed (identity.pose.MAX_PLAUSIBLE_DEG
+    from the clip's neutral pose: solvePnP flipping on a profile); their landmarks are not to be trusted."""
+    if not single:
+        return single
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    return [s for s in single
+            if max(abs(s[2].yaw_deg - yaw0), abs(s[2].pitch_deg - pitch0)) <= MAX_PLAUSIBLE_DEG]
+
+
+def _offness(single: list[tuple[float, np.ndarray, Face]]) -> list[float]:
+    """How far each frame's pose is from the clip's neutral pose, in units of the turn thresholds."""
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    return [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
+
+
+def _turn_parallax(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], offness: list[float]) -> list[float | None]:
+    """Optical-flow parallax of each turn, tracked from 0.3 s before it starts to its peak (None: too few points)."""
     times = [t for t, _, _ in single]
-    out = []
+    out: list[float | None] = []
     for turn in turns:
         inside = [i for i, t in enumerate(times) if turn.start_s <= t <= turn.end_s]
         if not inside:
+            out.append(None)
             continue
         peak = max(inside, key=lambda i: offness[i])
         first = max(0, inside[0] - 3)
-        value = flow_parallax([single[i][1] for i in range(first, peak + 1)], single[first][2].bbox)
-        if value is not None:
-            out.append(value)
+        out.append(flow_parallax([single[i][1] for i in range(first, peak + 1)], single[first][2].bbox,
+                                 single[first][2].landmarks))
     return out
+
+
+def analyse_face_liveness(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn]) -> LivenessReport:
+    """Every face liveness cue of a recording: the geometric cues of its head turns, the screen check and
+    the face-swap check (identity/liveness.py, identity/screen_replay.py, identity/face_swap.py)."""
+    if not single:
+        return LivenessReport(False, 0.0, 0.0, reasons=["no face was found in the clip"])
+    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
+    offness = _offness(single)
+    turned, turn_of = [], []
+    for i, (t, _, f) in enumerate(single):
+        if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) == "CENTER":
+            continue
+        owner = next((k for k, u in enumerate(turns) if u.start_s <= t <= u.end_s), None)
+        if owner is not None:
+            turned.append(i)
+            turn_of.append(owner)
+    frontal = min(range(len(single)), key=lambda i: offness[i])
+    geometric = assess_liveness([f.landmarks for _, _, f in single], turned, frontal,
+                                _turn_parallax(single, turns, offness), turn_of, [t.peak_deg for t in turns])
+    screen = assess_screen([(rgb, f.bbox) for _, rgb, f in single])
+    swap = assess_face_swap([(rgb, f.landmarks) for _, rgb, f in single])
+    reasons = geometric.reasons + screen.reasons  # the face-swap cue is reported, not enforced
+    return replace(geometric, live=not reasons, reasons=reasons, screen=asdict(screen), swap=asdict(swap))
 
 
 @dataclass(frozen=True)
@@ -203,19 +250,11 @@ class _FaceIdentity:
 def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Turn], clip_height: int,
                    backend: FaceBackend) -> _FaceIdentity:
     """Liveness, quality, templates and reference crops from the single-face frames."""
+    liveness = analyse_face_liveness(single, turns)
     if not single:
-        return _FaceIdentity(LivenessReport(False, 0.0, 0.0, reasons=["no face was found in the clip"]),
-                             0.0, 0.0, [], [], None)
-    yaw0, pitch0 = neutral_pose([PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single])
-    offness = [max(abs(f.yaw_deg - yaw0) / YAW_TURN_DEG, abs(f.pitch_deg - pitch0) / PITCH_TURN_DEG) for _, _, f in single]
-    turned = [
-        i for i, (t, _, f) in enumerate(single)
-        if classify(f.yaw_deg - yaw0, f.pitch_deg - pitch0) != "CENTER" and any(u.start_s <= t <= u.end_s for u in turns)
-    ]
+        return _FaceIdentity(liveness, 0.0, 0.0, [], [], None)
+    offness = _offness(single)
     frontal = sorted(range(len(single)), key=lambda i: offness[i])
-    liveness = assess_liveness(
-        [f.landmarks for _, _, f in single], turned, frontal[0], _turn_parallax(single, turns, offness)
-    )
     height_frac = float(np.median([f.height for _, _, f in single])) / clip_height
     frontal_set = [i for i in frontal if offness[i] < 0.5] or frontal[:1]
     sharp = {i: _sharpness(single[i][1], single[i][2]) for i in frontal_set}
@@ -254,13 +293,15 @@ def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAn
     """
     start = time.perf_counter()
     scan = _scan_faces(clip, backend)
-    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in scan.single]
+    single = plausible_poses(scan.single)
+    poses = [PoseSample(t, f.yaw_deg, f.pitch_deg) for t, _, f in single]
     turns = turn_sequence(poses)
-    face = _face_identity(scan.single, turns, clip.height, backend)
-    voice, voice_error, pitch = None, None, None
+    face = _face_identity(single, turns, clip.height, backend)
+    voice, voice_error, pitch, spoof = None, None, None, None
     try:
         voice = analyse_voice(clip.audio)
         pitch = median_pitch_hz(clip.audio)
+        spoof = assess_voice_liveness(clip.audio)
     except IdentityError as exc:
         voice_error = exc.message
     return ClipAnalysis(
@@ -284,6 +325,7 @@ def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAn
         median_pitch_hz=pitch,
         seconds_to_process=time.perf_counter() - start,
         reference_sources=face.reference_sources,
+        voice_liveness=spoof,
     )
 
 
@@ -310,21 +352,41 @@ def inspect_report(a: ClipAnalysis) -> dict:
             "shape_motion": round(a.liveness.shape_motion, 4),
             "nonplanar_residual": round(a.liveness.nonplanar_residual, 4),
             "flow_parallax": None if a.liveness.flow_parallax is None else round(a.liveness.flow_parallax, 4),
+            "turn_residuals": a.liveness.turn_residuals,
+            "turn_parallax": a.liveness.turn_parallax,
+            "screen": a.liveness.screen,
+            "face_swap": a.liveness.swap,
         },
         "face_height_frac": round(a.face_height_frac, 3),
         "sharpness": round(a.sharpness, 1),
         "identity_min_similarity": a.identity_min_similarity,
         "median_pitch_hz": a.median_pitch_hz,
         "seconds_to_process": round(a.seconds_to_process, 2),
+        # Synthetic or replayed speech cues: a figure for review, not a refusal (see identity/voice_liveness.py).
+        "voice_liveness": asdict(a.voice_liveness) if a.voice_liveness else None,
     }
 
 
 @dataclass(frozen=True)
 class Registry:
-    """Who a new face must not be: other accounts' active cameos and the protected gallery."""
+    """Who a new person must not be: another account's active cameo (the identity index), or a protected person."""
 
-    others: list  # list[identity.store.Cameo]
+    index: IdentityIndex | None
     gallery: ProtectedGallery | None
+    exclude_account: str | None = None  # the enrolling account itself (a re-recording is checked by _same_person)
+
+
+# The dedupe decides on face AND voice (the enrollment has both): a stranger who merely looks like a cameo
+# (the heaviest impostor pairs reach the 1:1 face threshold: README "Calibration") is not refused unless
+# the voice matches too. A face this far above the 1:N threshold is the same face whatever the voice (no
+# impostor pair of 9,190 came within 0.1 of the 1:N threshold), so someone else's face with one's own
+# voice is still refused.
+FACE_ALONE_MARGIN = 0.12
+DEDUPE_SHORTLIST = 10  # cameos whose voice is compared, most alike faces first
+
+# Checks that depend on there being one face: when two faces were seen, their failures are consequences of
+# that, and the verdict names only the cause.
+ONE_FACE_DEPENDENT = ("face_quality", "head_turns", "liveness", "same_person", "not_registered")
 
 
 def judge(
@@ -386,19 +448,35 @@ def judge(
     else:
         check("voice", None)
 
-    check("not_registered", _registry_failure(a.templates, backend, registry))
+    check("not_registered", _registry_failure(a.templates, a.voice.embedding if a.voice else None, backend,
+                                              registry))
+    if a.max_faces > 1:  # the cause, not its consequences ("your face fills 0%", "no face was found")
+        checks = [Check(c.name, False, None) if c.name in ONE_FACE_DEPENDENT and not c.passed else c for c in checks]
     return checks
 
 
-def _registry_failure(templates: list[FaceTemplate], backend: FaceBackend, registry: Registry) -> str | None:
+ALREADY_ENROLLED = "this face is already the active cameo of another account; a person can have only one cameo"
+
+
+def _registry_failure(templates: list[FaceTemplate], voice: VoiceEmbedding | None, backend: FaceBackend,
+                      registry: Registry) -> str | None:
     if not templates:
         return "we could not take a face template from the clip"
-    for cameo in registry.others:
-        same_model = [t for t in cameo.templates if made_by(t, backend)]
-        if same_model and max(compare_templates(backend, a, b) for a in templates for b in same_model) >= backend.match_threshold:
-            return "this face is already the active cameo of another account; a person can have only one cameo"
+    if registry.index is not None and all(made_by(t, backend) for t in templates):
+        probe = backend.centroid(registry.index.probe_vectors(templates))
+        for m in registry.index.search(probe[None], k=DEDUPE_SHORTLIST)[0]:
+            if m.similarity < backend.match_threshold:
+                break
+            if m.account_id == registry.exclude_account:
+                continue
+            if m.similarity >= backend.one_to_n_threshold + FACE_ALONE_MARGIN:
+                return ALREADY_ENROLLED
+            theirs = registry.index.store.voice_of(m.cameo_id)
+            if voice is not None and theirs is not None and theirs.same_model(voice) \
+                    and voice_similarity(voice, theirs) >= SAME_SPEAKER_THRESHOLD:
+                return ALREADY_ENROLLED
     if registry.gallery is not None:
-        match = registry.gallery.best_match(templates)
+        match = registry.gallery.best_match(templates)  # face alone: a protected person stays protected
         if match:
             return "this face matches a protected person, who cannot be enrolled as a cameo"
     return None
@@ -433,10 +511,13 @@ class Enroller:
         max_bytes: int = 50 * 1024 * 1024,
         challenge_ttl_s: int = 300,
         keep_voice_reference: bool = False,
+        index: IdentityIndex | None = None,
     ):
         self.store = store
         self.keep_voice_reference = keep_voice_reference
         self.backend = backend or get_face_backend()
+        # One index per process, shared with the likeness firewall (pipeline.studio builds it).
+        self.index = index or IdentityIndex(store, self.backend)
         self.gallery = gallery
         self.allow_upload = allow_upload
         self.max_seconds = max_seconds
@@ -468,7 +549,7 @@ class Enroller:
         except IdentityError as exc:
             return Verdict(False, [Check("media", False, exc.message)]), None
         analysis = analyse_clip(clip, self.backend, challenge.sentence)
-        registry = Registry(self.store.active_cameos(exclude_account=account.id if account else None), self.gallery)
+        registry = Registry(self.index, self.gallery, exclude_account=account.id if account else None)
         checks = [Check("media", True)] + judge(
             analysis, challenge, self.backend,
             challenge_used=challenge_used, registry=registry, now=now,
@@ -554,10 +635,10 @@ class Enroller:
             face_sim = max(compare_templates(self.backend, a, b) for a in analysis.templates for b in stored)
             if face_sim < self.backend.match_threshold:
                 reasons.append("the face does not match this cameo")
-        if analysis.max_faces > 1:
-            reasons.append(f"we saw two faces at {analysis.multi_face_at_s:.1f} s; record alone")
         if analysis.liveness.shape_motion < MIN_SHAPE_MOTION:
             reasons.append("the face never moved, as in a photo; record yourself live")
+        if analysis.max_faces > 1:  # the cause, not its consequences ("we saw no face", "never moved")
+            reasons = [f"we saw two faces at {analysis.multi_face_at_s:.1f} s; record alone"]
         voice_sim = None
         if analysis.voice is None:
             reasons.append(analysis.voice_error or "we heard no speech; say a sentence aloud")

@@ -13,7 +13,7 @@ from identity.faces import FaceBackend, compare_templates
 from identity.gallery import IMAGE_SUFFIXES, embed_largest_face
 from identity.imageio import read_image
 from identity.errors import MediaError
-from identity.metrics import pair_scores, verification_report
+from identity.metrics import one_to_n_report, pair_scores, verification_report
 
 AUDIO_SUFFIXES = {".flac", ".wav", ".mp3", ".ogg", ".m4a", ".opus", ".webm"}
 
@@ -35,6 +35,7 @@ def _report_fields(report) -> dict:
     d = asdict(report)
     d["tar_at_far_1e-2"] = d.pop("tar_at_far_1e_2")
     d["tar_at_far_1e-3"] = d.pop("tar_at_far_1e_3")
+    d["tar_at_far_1e-4"] = d.pop("tar_at_far_1e_4")
     return d
 
 
@@ -59,6 +60,9 @@ def evaluate_faces(folder: Path, backend: FaceBackend) -> dict:
         "n_images": len(templates),
         "n_identities": len(set(labels)),
         **_report_fields(report),
+        # threshold / far_at_threshold / frr_at_threshold above are the 1:1 operating point; the 1:N one
+        # (the likeness firewall, the protected gallery) is stricter:
+        **one_to_n_report(genuine, impostor, backend.one_to_n_threshold),
         "failed_images": failed,
     }
 

@@ -69,14 +69,28 @@ class ProtectedGallery:
         self.entries.append((person, template))
         return path
 
+    def scores(self, templates: list[FaceTemplate]) -> np.ndarray:
+        """(len(templates), len(entries)) scores, one matrix product; refuses templates of another model."""
+        if not self.entries:
+            return np.zeros((len(templates), 0), np.float32)
+        for t in templates[:1] + [self.entries[0][1]]:
+            compare_templates(self.backend, t, t)  # raises on a template of another model
+        probes = np.stack([np.asarray(t.vector, np.float32) for t in templates])
+        refs = np.stack([np.asarray(r.vector, np.float32) for _, r in self.entries])
+        return self.backend.similarity_matrix(probes, refs)
+
     def best_match(self, templates: list[FaceTemplate]) -> GalleryMatch | None:
-        """The protected person most like these templates, if above the backend's threshold."""
-        best: GalleryMatch | None = None
-        for person, ref in self.entries:
-            s = max(compare_templates(self.backend, t, ref) for t in templates)
-            if s >= self.backend.match_threshold and (best is None or s > best.similarity):
-                best = GalleryMatch(person, s)
-        return best
+        """The protected person most like these templates, if above the backend's 1:1 threshold.
+
+        Not the stricter 1:N one: the gallery holds a few hundred people, and
+        failing to recognise a protected person costs more than refusing an
+        enrollment that merely looks like one (that person can ask for review).
+        """
+        if not self.entries or not templates:
+            return None
+        best = self.scores(templates).max(axis=0)
+        j = int(np.argmax(best))
+        return GalleryMatch(self.entries[j][0], float(best[j])) if best[j] >= self.backend.match_threshold else None
 
 
 def embed_largest_face(backend: FaceBackend, rgb: np.ndarray) -> FaceTemplate | None:

@@ -36,8 +36,15 @@ DIRECTIONS = ("LEFT", "RIGHT", "UP", "DOWN")
 # of pitch. A person asked to turn usually goes further than these actors did.
 YAW_TURN_DEG = 15.0
 PITCH_TURN_DEG = 10.0
-# A turn must be held for this long (samples at the analysis rate) to count.
+# A turn must be held for this long (samples at the analysis rate) to count...
 MIN_TURN_SECONDS = 0.2
+# ...or, for a quick turn (people glance 0.2-0.3 s; at 10 analysed frames a second that is two or three
+# samples), seen in two samples in a row with its peak this much beyond the threshold (22.5 deg of yaw, 15 of
+# pitch): talking and expressions stay within about 9 deg of yaw and 8 of pitch, single frames to 13.
+QUICK_TURN_FACTOR = 1.5
+QUICK_TURN_SECONDS = 0.1
+# A pose this far from neutral is the pose estimate failing (solvePnP flips on a profile), not a head pose.
+MAX_PLAUSIBLE_DEG = 60.0
 MAX_EXTRA_TURNS = 3
 
 
@@ -103,8 +110,13 @@ def turn_sequence(samples: list[PoseSample]) -> list[Turn]:
     run: list[PoseSample] = []
 
     def close_run() -> None:
-        if run_dir and run_dir != "CENTER" and run and run[-1].t - run[0].t >= MIN_TURN_SECONDS - 1e-6:
-            axis = [abs(s.yaw_deg - yaw0) if run_dir in ("LEFT", "RIGHT") else abs(s.pitch_deg - pitch0) for s in run]
+        if not run_dir or run_dir == "CENTER" or not run:
+            return
+        horizontal = run_dir in ("LEFT", "RIGHT")
+        axis = [abs(s.yaw_deg - yaw0) if horizontal else abs(s.pitch_deg - pitch0) for s in run]
+        held = run[-1].t - run[0].t
+        quick = max(axis) >= QUICK_TURN_FACTOR * (YAW_TURN_DEG if horizontal else PITCH_TURN_DEG)
+        if held >= MIN_TURN_SECONDS - 1e-6 or (quick and held >= QUICK_TURN_SECONDS - 1e-6):
             if turns and turns[-1].direction == run_dir:  # a brief wobble split one turn in two
                 prev = turns.pop()
                 turns.append(Turn(run_dir, prev.start_s, run[-1].t, max(prev.peak_deg, max(axis))))
@@ -112,6 +124,8 @@ def turn_sequence(samples: list[PoseSample]) -> list[Turn]:
                 turns.append(Turn(run_dir, run[0].t, run[-1].t, max(axis)))
 
     for s in samples:
+        if max(abs(s.yaw_deg - yaw0), abs(s.pitch_deg - pitch0)) > MAX_PLAUSIBLE_DEG:
+            continue
         d = classify(s.yaw_deg - yaw0, s.pitch_deg - pitch0)
         if d != run_dir:
             close_run()

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Float, ForeignKey, LargeBinary, String, Text, select, update
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, LargeBinary, String, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from identity.audit import AuditEvent, ChainCheck, append_event, read_events, verify_audit_chain
+from identity.audit import AuditEvent, ChainCheck, append_event, append_events, read_events, verify_audit_chain
 from identity.challenge import Challenge
 from identity.clips import ClipRow, delete_files, take_down_featuring
 from identity.jobs import live_upload_names
@@ -101,6 +101,58 @@ class CameoTombstoneRow(Base):
     created_at: Mapped[float] = mapped_column(Float)
     revoked_at: Mapped[float] = mapped_column(Float)
     record_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class IndexStateRow(Base):
+    """One row: how many changes the set of active cameos has seen. Every identity index compares it with its own."""
+
+    __tablename__ = "identity_index_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+class CameoChangeRow(Base):
+    """Which cameo changed at each version (ids only, never biometric data); pruned to the last KEEP_CHANGES."""
+
+    __tablename__ = "identity_changes"
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    cameo_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # enroll, rerecord, revoke
+    at: Mapped[float] = mapped_column(Float)
+
+
+KEEP_CHANGES = 10_000  # an index further behind than this reloads everything
+
+
+def _record_change(s, cameo_id: str, kind: str) -> int:
+    """Bump the version inside the caller's transaction and log which cameo changed.
+
+    The UPDATE takes the state row's write lock until commit (SQLite's writers are
+    serial anyway; PostgreSQL holds the row lock), so versions become visible in
+    the order they were given: a reader that sees version V has every change up to V.
+    """
+    bumped = s.execute(update(IndexStateRow).where(IndexStateRow.id == 1)
+                       .values(version=IndexStateRow.version + 1))
+    if bumped.rowcount == 0:
+        s.add(IndexStateRow(id=1, version=1))
+        s.flush()
+    version = s.scalar(select(IndexStateRow.version).where(IndexStateRow.id == 1))
+    s.add(CameoChangeRow(version=version, cameo_id=cameo_id, kind=kind, at=time.time()))
+    if version % 1000 == 0:
+        s.execute(delete(CameoChangeRow).where(CameoChangeRow.version <= version - KEEP_CHANGES))
+    return version
+
+
+@dataclass(frozen=True)
+class IndexedCameo:
+    """What the identity index keeps of an active cameo: ids, its face model and templates (decrypted)."""
+
+    cameo_id: str
+    account_id: str
+    handle: str
+    face_backend: str
+    face_model: str
+    templates: np.ndarray  # (k, dim) float32
 
 
 @dataclass(frozen=True)
@@ -318,6 +370,7 @@ class Store:
                     )
                 )
                 append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id})
+                _record_change(s, cameo_id, "enroll")
         except BaseException:
             for key in written:  # nothing half-stored
                 self.objects.delete(key)
@@ -352,6 +405,7 @@ class Store:
                     json.dumps(new.liveness)
                 row.challenge_id = challenge.id
                 append_event(s, "enroll", account.handle, cameo_id, {"challenge_id": challenge.id, "rerecord": True})
+                _record_change(s, cameo_id, "rerecord")
             # Committed: the old crops and voice reference go, the new ones take their names.
             for key in old_keys:
                 self.objects.delete(key)
@@ -424,6 +478,89 @@ class Store:
     def delete_upload(self, key: str) -> None:
         self.objects.delete(key)
 
+    # the identity index's view -------------------------------------------
+    def index_version(self) -> int:
+        """The change counter (one indexed read): an index that holds this version is up to date."""
+        with self._reader() as s:
+            return s.scalar(select(IndexStateRow.version).where(IndexStateRow.id == 1)) or 0
+
+    def changes_since(self, version: int) -> tuple[int, list[tuple[int, str, str]]] | None:
+        """(current version, [(version, cameo_id, kind), ...] after `version`); None if the log no longer
+        reaches back that far (the caller reloads everything)."""
+        with self._reader() as s:
+            current = s.scalar(select(IndexStateRow.version).where(IndexStateRow.id == 1)) or 0
+            rows = s.execute(select(CameoChangeRow.version, CameoChangeRow.cameo_id, CameoChangeRow.kind)
+                             .where(CameoChangeRow.version > version, CameoChangeRow.version <= current)
+                             .order_by(CameoChangeRow.version)).all()
+        if len(rows) != current - version:
+            return None
+        return current, [tuple(r) for r in rows]
+
+    def _indexed(self, row) -> IndexedCameo:
+        face = np.frombuffer(self._cipher.decrypt(row.face_templates, f"{row.id}/face"), np.float32)
+        return IndexedCameo(row.id, row.account_id, row.handle, row.face_backend, row.face_model,
+                            face.reshape(-1, row.face_dim))
+
+    def scan_indexed_cameos(self, visit, cameo_ids: list[str] | None = None) -> int:
+        """Call `visit(IndexedCameo)` for every active cameo (or those of `cameo_ids`), streamed in batches
+        so that only one batch of decrypted templates exists at a time; returns the version read first."""
+        cols = (CameoRow.id, CameoRow.account_id, AccountRow.handle, CameoRow.face_backend, CameoRow.face_model,
+                CameoRow.face_dim, CameoRow.face_templates)
+        with self._reader() as s:
+            version = s.scalar(select(IndexStateRow.version).where(IndexStateRow.id == 1)) or 0
+            q = select(*cols).join(AccountRow, AccountRow.id == CameoRow.account_id).where(CameoRow.status == "active")
+            if cameo_ids is not None:
+                q = q.where(CameoRow.id.in_(cameo_ids))
+            for row in s.execute(q.execution_options(yield_per=2000)):
+                visit(self._indexed(row))
+        return version
+
+    def voice_of(self, cameo_id: str) -> VoiceEmbedding | None:
+        """One cameo's voice embedding (decrypted for one comparison), None if it was revoked."""
+        with self._reader() as s:
+            row = s.execute(select(CameoRow.id, CameoRow.voice_backend, CameoRow.voice_model, CameoRow.voice_embedding)
+                            .where(CameoRow.id == cameo_id)).first()
+        if row is None:
+            return None
+        vector = np.frombuffer(self._cipher.decrypt(row.voice_embedding, f"{row.id}/voice"), np.float32)
+        return VoiceEmbedding(row.voice_backend, row.voice_model, vector)
+
+    def add_cameos_in_bulk(self, cameos: list[tuple[Account, Challenge, NewCameo]]) -> list[str]:
+        """Many verified cameos in one transaction (imports, benchmarks): the same rows, audit events and
+        change log as add_cameo, without reference crops (a cameo without crops cannot be generated)."""
+        now, ids, challenges, rows = time.time(), [], [], []
+        for account, challenge, new in cameos:
+            cameo_id = uuid.uuid4().hex
+            matrix = np.stack([np.asarray(t.vector, np.float32) for t in new.templates])
+            t0 = new.templates[0]
+            challenges.append(dict(id=challenge.id, handle=challenge.handle, payload=challenge.to_json(),
+                                   expires_at=challenge.expires_at, used_at=now))
+            rows.append(dict(
+                id=cameo_id, account_id=account.id, status="active", face_backend=t0.backend, face_model=t0.model,
+                face_templates=self._cipher.encrypt(matrix.tobytes(), f"{cameo_id}/face"), face_dim=matrix.shape[1],
+                voice_backend=new.voice.backend, voice_model=new.voice.model,
+                voice_embedding=self._cipher.encrypt(new.voice.to_bytes(), f"{cameo_id}/voice"), n_crops=0,
+                quality=json.dumps(new.quality), liveness=json.dumps(new.liveness), challenge_id=challenge.id,
+                created_at=now))
+            ids.append(cameo_id)
+        with self._session.begin() as s:
+            s.execute(insert(ChallengeRow), challenges)
+            s.execute(insert(CameoRow), rows)
+            append_events(s, [("enroll", a.handle, cid, {"challenge_id": ch.id})
+                              for (a, ch, _), cid in zip(cameos, ids)])
+            first = s.scalar(select(IndexStateRow.version).where(IndexStateRow.id == 1).with_for_update()) or 0
+            s.execute(update(IndexStateRow).where(IndexStateRow.id == 1).values(version=first + len(ids)))
+            s.execute(insert(CameoChangeRow), [dict(version=first + 1 + k, cameo_id=cid, kind="enroll", at=now)
+                                               for k, cid in enumerate(ids)])
+        return ids
+
+    def create_accounts_in_bulk(self, handles: list[str]) -> list[Account]:
+        now = time.time()
+        rows = [AccountRow(id=uuid.uuid4().hex, handle=h, birth_year=1990, created_at=now) for h in handles]
+        with self._session.begin() as s:
+            s.add_all(rows)
+        return [Account(r.id, r.handle, r.birth_year) for r in rows]
+
     # revocation -----------------------------------------------------------
     def revoke_cameo(self, cameo_id: str, actor: str) -> Tombstone:
         """Delete a cameo's biometric data for good, leaving a tombstone and an audit event.
@@ -443,6 +580,7 @@ class Store:
             s.delete(row)
             s.add(tomb)
             append_event(s, "revoke", actor, cameo_id, {"record_sha256": tomb.record_sha256})
+            _record_change(s, cameo_id, "revoke")
             clip_files = take_down_featuring(s, cameo_id, actor)
         self.objects.delete_prefix(f"cameos/{cameo_id}/")  # purge_orphan_media retries at start
         delete_files(self.objects, clip_files)

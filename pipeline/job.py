@@ -24,6 +24,7 @@ from identity.errors import IdentityError, StudioError
 from identity.faces import FaceBackend
 from identity.gallery import ProtectedGallery
 from identity.imageio import decode_png
+from identity.index import IdentityIndex
 from identity.library import ClipLibrary, SaveGuard
 from identity.store import Account, Store
 from pipeline.export import write_mp4
@@ -145,8 +146,11 @@ class JobRunner:
 
     def __init__(self, store: Store, ledger: ConsentLedger, library: ClipLibrary, backend: GenerationBackend,
                  face_backend: FaceBackend, gallery: ProtectedGallery | None, signer: SigningIdentity,
-                 synth: VoiceSynth | None = None, sizes: dict[str, tuple[int, int]] | None = None):
+                 synth: VoiceSynth | None = None, sizes: dict[str, tuple[int, int]] | None = None,
+                 index: IdentityIndex | None = None):
         self.store, self.ledger, self.library, self.backend = store, ledger, library, backend
+        # The process's identity index (pipeline.studio shares the enroller's); every active cameo's face.
+        self.index = index or IdentityIndex(store, face_backend)
         self.face_backend, self.gallery, self.signer, self.synth = face_backend, gallery, signer, synth
         self.sizes = sizes or ASPECTS  # (width, height) per aspect ratio
 
@@ -265,8 +269,7 @@ class JobRunner:
         if not moderation.allowed:
             raise JobError("frames_refused", "the clip was discarded: " + moderation.reason)
         watch(Progress("safety", 2, 4))
-        firewall = check_faces(video.frames, video.fps, self.face_backend, ids, self.store.active_cameos(),
-                               self.gallery)
+        firewall = check_faces(video.frames, video.fps, self.face_backend, ids, self.index, self.gallery)
         if not firewall.allowed:
             raise JobError("likeness_refused", "the clip was discarded: " + firewall.reason)
 

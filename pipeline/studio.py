@@ -77,7 +77,7 @@ def build_studio(settings: Settings, backend: GenerationBackend | None = None, w
 
     synth = voice_synth(settings.voice_synth, on_zerogpu() or cuda_available(), warm_up=warm_up != "off")
     jobs = JobRunner(enroller.store, ledger, library, backend or generation_backend(settings, warm_up), enroller.backend,
-                     enroller.gallery, signer, synth=synth)
+                     enroller.gallery, signer, synth=synth, index=enroller.index)
     store = enroller.store
     return Studio(settings, enroller, ledger, library, jobs, signer, Feed(store),
                   Moderation(store, enroller.gallery), Family(store))

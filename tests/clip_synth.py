@@ -129,12 +129,14 @@ def photo_turned(img: np.ndarray, yaw_deg: float, pitch_deg: float) -> np.ndarra
 _PHOTO_MOVES = {"LEFT": (35.0, 0.0), "RIGHT": (-35.0, 0.0), "UP": (0.0, 30.0), "DOWN": (0.0, -30.0)}
 
 
-def photo_attack(name: str, turns: list[str], speech_seconds: float) -> list[np.ndarray]:
-    """A printed photo held still while the attacker speaks, then rotated to mimic each turn."""
-    img = read_photo(name)
+def photo_attack(photo: str | np.ndarray, turns: list[str], speech_seconds: float,
+                 scale: float = 1.0) -> list[np.ndarray]:
+    """A printed photo (a spoof fixture's name, or an RGB image) held still while the attacker speaks,
+    then rotated to mimic each turn (35 deg of yaw, 30 of pitch, times `scale`)."""
+    img = read_photo(photo) if isinstance(photo, str) else photo
     frames = [img] * int((speech_seconds + 0.3) * FPS)
     for t in turns:
-        yaw, pitch = _PHOTO_MOVES[t]
+        yaw, pitch = (scale * v for v in _PHOTO_MOVES[t])
         for k in range(int(1.2 * FPS)):
             a = np.sin(np.pi * k / (1.2 * FPS))
             frames.append(photo_turned(img, yaw * a, pitch * a))

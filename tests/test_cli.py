@@ -20,8 +20,12 @@ def _cli(*args: str, data_dir: Path) -> tuple[int, dict]:
 
 def test_eval_faces_prints_the_report(tmp_path):
     code, report = _cli("eval-faces", str(FIXTURES / "faces"), data_dir=tmp_path)
-    assert code == 0 and report["backend"] == "dlib" and report["n_genuine"] == 2
+    assert code == 0 and report["backend"] == "dlib+sface" and report["n_genuine"] == 2
     assert {"eer", "tar_at_far_1e-2", "tar_at_far_1e-3", "threshold", "failed_images", "n_impostor"} <= set(report)
+    assert report["one_to_n_threshold"] > report["threshold"] and report["tar_at_one_to_n_threshold"] == 1.0
+    assert set(report["expected_false_match_at_n"]) == {"1000", "10000", "100000"}
+    chances = [report["expected_false_match_at_n"][n] for n in ("1000", "10000", "100000")]
+    assert chances == sorted(chances) and all(0.0 <= c <= 1.0 for c in chances)
 
 
 def test_eval_voices_prints_the_report(tmp_path):

@@ -53,8 +53,23 @@ def test_insightface_without_models_fails_with_instructions(tmp_path):
     assert "buffalo_l" in err.value.message and "non-commercial" in err.value.message
 
 
-def test_auto_backend_falls_back_to_dlib_offline(tmp_path):
-    assert get_face_backend("auto", str(tmp_path)).name == "dlib"
+def test_auto_backend_falls_back_to_dlib_and_sface_offline(tmp_path):
+    assert get_face_backend("auto", str(tmp_path)).name == "dlib+sface"
+
+
+def test_the_fused_backend_matches_real_photos_and_never_meets_a_dlib_template():
+    fused, dlib = get_face_backend("dlib+sface"), get_face_backend("dlib")
+    faces = FACES
+    a1, a2 = (embed_largest_face(fused, read_image(p)) for p in sorted((faces / "angelina_jolie").glob("*.jpg")))
+    j1, j2 = (embed_largest_face(fused, read_image(p)) for p in sorted((faces / "jennifer_aniston").glob("*.jpg")))
+    assert a1.vector.shape == (256,) and compare_templates(fused, a1, a2) >= fused.one_to_n_threshold
+    assert compare_templates(fused, j1, j2) >= fused.match_threshold
+    assert max(compare_templates(fused, x, y) for x in (a1, a2) for y in (j1, j2)) < fused.match_threshold
+    d1 = embed_largest_face(dlib, read_image(sorted((faces / "angelina_jolie").glob("*.jpg"))[0]))
+    with pytest.raises(IdentityError, match="cannot be compared"):
+        compare_templates(fused, a1, d1)
+    with pytest.raises(IdentityError, match="cannot be compared"):
+        compare_templates(dlib, d1, a1)
 
 
 def test_protected_gallery_recognises_a_listed_person_from_another_photo(backend, tmp_path):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from identity.gallery import ProtectedGallery
+from identity.index import IdentityIndex
 from pipeline.preview import PreviewBackend
 from pipeline.types import CameoRef, RenderSpec
 from safety.firewall import check_faces
@@ -58,7 +59,7 @@ def test_a_frame_over_threshold_discards_the_clip_and_says_when():
 def test_granted_cameos_pass_and_their_identity_similarity_is_recorded(cameos, backend):
     store, ids = cameos
     frames, fps = _render(store, [ids["alice"], ids["bob"]])
-    result = check_faces(frames, fps, backend, {ids["alice"]: "alice", ids["bob"]: "bob"}, store.active_cameos(),
+    result = check_faces(frames, fps, backend, {ids["alice"]: "alice", ids["bob"]: "bob"}, IdentityIndex(store, backend),
                          None)
     assert result.allowed, result.reason
     assert all(v is not None and v >= backend.match_threshold for v in result.identity_similarity.values())
@@ -67,7 +68,7 @@ def test_granted_cameos_pass_and_their_identity_similarity_is_recorded(cameos, b
 def test_a_face_of_a_cameo_outside_the_grant_blocks_the_clip(cameos, backend):
     store, ids = cameos
     frames, fps = _render(store, [ids["alice"], ids["bob"]])
-    result = check_faces(frames, fps, backend, {ids["bob"]: "bob"}, store.active_cameos(), None)
+    result = check_faces(frames, fps, backend, {ids["bob"]: "bob"}, IdentityIndex(store, backend), None)
     assert not result.allowed and result.blocked_by == ("@alice",)
     assert "has not consented" in result.reason
 
@@ -80,6 +81,6 @@ def test_a_protected_person_blocks_the_clip(cameos, backend, tmp_path):
         (gallery_dir / photo.name).write_bytes(photo.read_bytes())
     frames, fps = _render(store, [ids["alice"]])
     store.revoke_cameo(ids["alice"], actor="alice")  # not a cameo any more, but still a protected face
-    result = check_faces(frames, fps, backend, {}, store.active_cameos(), ProtectedGallery(tmp_path / "gallery",
-                                                                                           backend))
+    result = check_faces(frames, fps, backend, {}, IdentityIndex(store, backend),
+                         ProtectedGallery(tmp_path / "gallery", backend))
     assert not result.allowed and result.blocked_by == ("protected:protected_person",)

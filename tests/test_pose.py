@@ -72,3 +72,21 @@ def test_frontal_landmarks_give_small_angles():
     face = DlibBackend().detect(segment(D3, 2.0, 2.1)[0])[0]
     yaw, pitch = head_pose_from_landmarks(face.landmarks, (512, 512))
     assert abs(yaw) < 12 and abs(pitch) < 20
+
+
+def test_a_quick_glance_well_past_the_threshold_counts_as_a_turn():
+    """A 0.2 s glance: two analysed frames at 24-26 deg of yaw (1.5x the 15 deg threshold and more)."""
+    yaw = [0] * 20 + [24, 26] + [0] * 10
+    assert [t.direction for t in turn_sequence(_samples(yaw, [0] * len(yaw)))] == ["LEFT"]
+
+
+def test_two_frames_just_past_the_threshold_are_not_a_turn():
+    """Talking reaches 13 deg in single frames; two frames at 16-17 deg are not held long enough to count."""
+    yaw = [0] * 20 + [16, 17] + [0] * 10
+    assert turn_sequence(_samples(yaw, [0] * len(yaw))) == []
+
+
+def test_a_failed_pose_estimate_is_not_a_turn():
+    """solvePnP can flip on a profile (pitch -150 deg): such samples are dropped, not read as a DOWN turn."""
+    pitch = [0] * 20 + [-150, -160] + [0] * 10
+    assert turn_sequence(_samples([0] * len(pitch), pitch)) == []
