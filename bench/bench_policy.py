@@ -24,6 +24,9 @@ the share of benign prompts refused. Broken down by split, category, language an
 - tests/data/prompts_hold3.jsonl (116, 40% French, Spanish and German): written at the same time as
   dev3, before any of this work, and measured only twice: before and at the end (README).
 The blind figures that count are the lead's, on sets nobody here has read (README, "Prompt policy").
+Since the learned head (safety.learned), every file but prompts_hold3.jsonl is training data for it:
+the figures on them are seen figures. Its honest estimate is the cross-validation with a whole
+writer's set left out that `python -m safety train-policy` prints (README).
 Timings are per prompt after the model is loaded, on one BLAS thread (the target is < 30 ms on two
 cores); "cpu_*" is the process's CPU time, which the neighbours' load on a shared machine does not
 inflate as it inflates wall time.
