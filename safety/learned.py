@@ -18,9 +18,9 @@ decide the left-out set with the whole policy), for the most harmful prompts ref
 of harmless ones; strict (teen) mode has no veto, a lower threshold, and counts the teen-only class
 as harmful.
 
-Features (`features`): the whole prompt's vector and the element-wise maximum over its sentences
-(a harmful clause inside a long director-style prompt is not averaged away), the vectors the policy
-computes anyway: the head costs one (1024 x classes) product per prompt.
+Features (`features`): the whole prompt's vector, which the policy computes anyway: the head costs
+one (512 x classes) product per prompt. (The element-wise maximum over the prompt's sentences was
+tried as well: it did not raise the cross-validated AUC, 0.962 with it and 0.965 without.)
 """
 from __future__ import annotations
 
@@ -36,10 +36,12 @@ WEIGHTS = Path(__file__).with_name("data") / "policy_head.npz"
 HARMLESS = "harmless"
 
 
+FEATURES = "whole-prompt-v1"  # names what `features` computes: training caches are keyed by it
+
+
 def features(segment_vectors: np.ndarray) -> np.ndarray:
     """One row of features from the policy's vectors (the whole prompt first, then its sentences)."""
-    vectors = np.asarray(segment_vectors, dtype=np.float32)
-    return np.concatenate([vectors[0], vectors.max(axis=0)])
+    return np.asarray(segment_vectors, dtype=np.float32)[0]
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,8 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
         rules.add("instruction")
     report = {c: round(scores.similarity[c], 3) for c in checked}
     report.update({c: 1.0 for c in all_hits})
-    return Findings(frozenset(rules), frozenset(combinations), frozenset(_closest(fired - set(all_hits), all_hits, scores)),
+    semantic_only = _closest(fired - set(all_hits), all_hits, scores)
+    return Findings(frozenset(rules), frozenset(combinations), frozenset(semantic_only),
                     tuple(people), tuple(impersonated), tuple(violations), segment_vectors, report,
                     language(norm.folded, text))
 

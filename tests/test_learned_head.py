@@ -32,7 +32,7 @@ def test_committed_weights_load_with_numpy_alone():
     head = learned.read(learned.WEIGHTS)
     assert head.classes[0] == learned.HARMLESS
     assert {"sexual_minors", "self_harm", "dangerous", "teen"} <= set(head.classes)
-    assert head.weights.shape == (1024, len(head.classes)) and head.bias.shape == (len(head.classes),)
+    assert head.weights.shape == (512, len(head.classes)) and head.bias.shape == (len(head.classes),)
     assert 0.0 < head.strict_threshold <= head.threshold < 1.0 and 0.0 <= head.veto <= head.threshold
 
 
