@@ -14,7 +14,7 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
   `lexicon.without_ruled_out`);
 - each cameo owner's instructions (`safety.instructions`);
 - the learned head (`safety.learned`): a softmax regression over the same sentence vectors,
-  trained on some 3,000 labelled prompts from seven sets and writers (`python -m safety
+  trained on some 4,400 labelled prompts from eight sources and writers (`python -m safety
   train-policy`). It adds refusals above its threshold, and below its veto it overrules the
   nearest-example classifier (never the rules, the people named or the owners' instructions, and
   never in strict mode): measured with a whole writer's set left out, the nearest-example layer
