@@ -3,9 +3,9 @@
 The rules catch what words can name and the nearest-example classifier (`safety.semantic`) what
 resembles its few hundred examples; neither generalises well to wordings nobody here imagined (on
 1854 prompts written by three other people for this purpose, the policy before this head refused
-57% of the harmful ones and 8.4% of the harmless ones). This head is a softmax regression (one weight vector per class:
-harmless, each harmful category, teen-only) trained on those prompts, the repository's labelled sets
-and the nearest-example classifier's own examples (`safety.head_training`, `python -m safety
+57% of the harmful ones and 8.4% of the harmless ones). This head is a softmax regression (one
+weight vector per class: harmless, each harmful category, teen-only) trained on those prompts, the
+repository's labelled sets and the nearest-example classifier's own examples (`safety.head_training`, `python -m safety
 train-policy`), read at run time with numpy alone from `safety/data/policy_head.npz` (26 kB; its
 thresholds, training sources and cross-validated figures are stored in it too).
 
