@@ -18,9 +18,9 @@ the share of benign prompts refused. Broken down by split, category, language an
 - tests/data/prompts_train.jsonl (1854, splits train_a 609 English breadth, train_b 635 native French,
   Spanish and German, train_c 610 adversarial: obfuscation, look-alikes, long prompts): written for
   this project by three other people who had not seen the policy, as training data for the learned
-  head (safety.learned); the concatenation of their three files, unchanged. Measured once before
-  the head was trained (see README); one prompt in ten is kept out of training
-  (safety.head_training.is_held_out) for tests/test_learned_head.py.
+  head (safety.learned); the concatenation of their three files, unchanged. The policy without
+  the head on them, and with it by writer left out: README; one prompt in ten is kept out of
+  training (safety.head_training.is_held_out) for tests/test_learned_head.py.
 - tests/data/prompts_hold3.jsonl (116, 40% French, Spanish and German): written at the same time as
   dev3, before any of this work, and measured only twice: before and at the end (README).
 The blind figures that count are the lead's, on sets nobody here has read (README, "Prompt policy").
