@@ -1,5 +1,7 @@
 """Command line: `python -m safety check-prompt [--json] [--cameo HANDLE]... [--strict] (TEXT | --file FILE)`
-and `python -m safety verify CLIP [--json]`.
+`python -m safety verify CLIP [--json]`, and `python -m safety train-policy [--out FILE]` (trains the
+prompt policy's learned head on tests/data and prints its cross-validated figures; needs the dev
+requirements).
 
 Exit status: 0 when every prompt is allowed (verify: the clip read), 1 when any is refused (verify: the
 credentials are invalid or the clip was taken down), 2 on a usage error. Each
@@ -86,6 +88,13 @@ def _verify(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if report["removed"] or report["c2pa"]["state"] == "Invalid" else EXIT_ALLOWED
 
 
+def _train_policy(args: argparse.Namespace) -> int:
+    from safety.head_training import main as train
+
+    print(json.dumps(train(args.out), indent=2, ensure_ascii=False))
+    return EXIT_ALLOWED
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m safety", description=__doc__,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("clip", type=Path)
     p.add_argument("--json", action="store_true", help="one JSON object")
     p.set_defaults(run=_verify)
+    from safety.learned import WEIGHTS
+
+    p = sub.add_parser("train-policy", help="train the prompt policy's learned head on tests/data")
+    p.add_argument("--out", type=Path, default=WEIGHTS, help=f"where to write the weights (default {WEIGHTS.name})")
+    p.set_defaults(run=_train_policy)
     return parser
 
 

@@ -13,6 +13,12 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
   cannot list, reading the prompt less what it rules out for itself ("no gore":
   `lexicon.without_ruled_out`);
 - each cameo owner's instructions (`safety.instructions`);
+- the learned head (`safety.learned`): a softmax regression over the same sentence vectors,
+  trained on some 4,400 labelled prompts from eight sources and writers (`python -m safety
+  train-policy`). It adds refusals above its threshold, and below its veto it overrules the
+  nearest-example classifier (never the rules, the people named or the owners' instructions, and
+  never in strict mode): measured with a whole writer's set left out, the nearest-example layer
+  refused more harmless prompts than the head at the same recall;
 - a guard model (`safety.guard`, Qwen3Guard-Gen) where a deployment has its weights: it can only
   add refusals.
 
@@ -27,7 +33,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from safety import composition, lexicon, reasons, semantic
+import numpy as np
+
+from safety import composition, learned, lexicon, reasons, semantic
 from safety.errors import SafetyError
 from safety.guard import PromptGuard, configured_guard
 from safety.instructions import OwnerInstructions, Violation, check_instructions
@@ -86,17 +94,77 @@ def _closest(semantic_only: set[str], hits: dict[str, list[str]], scores: semant
     return {c for c in semantic_only if scores.similarity[c] >= best - 0.02}
 
 
+def _learned_category(category: str, people: Sequence[PersonMention], impersonated: Sequence[str]) -> str:
+    """The head's "real_person" class covers impersonation and fake evidence too (its training
+    labels do not separate them): with nobody named, it is a cameo or a made-up person faked."""
+    if category != "real_person" or people:
+        return category
+    return "impersonation" if impersonated else "fake_evidence"
+
+
+def prompt_vectors(folded: str) -> np.ndarray:
+    """The sentence vectors of a folded prompt, less what it rules out: the whole, then each sentence."""
+    return semantic.embed(semantic.segments(lexicon.without_ruled_out(folded)))
+
+
 _CONFIGURED = object()  # check_prompt's default guard: the one the settings ask for (none by default)
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What each layer but the learned head found in a prompt (categories per layer), and what the
+    decision needs besides: the sentence vectors, the people named, the owners' instructions broken."""
+
+    rules: frozenset[str]  # words, impersonation, a real person named, an owner's instruction broken
+    combinations: frozenset[str]  # rules of combination
+    semantic: frozenset[str]  # the nearest-example classifier, where no rule fired for the category
+    people: tuple[PersonMention, ...]
+    impersonated: tuple[str, ...]
+    violations: tuple[Violation, ...]
+    vectors: np.ndarray
+    report: dict[str, float]
+    lang: str
+
+
+def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstructions], strict: bool) -> Findings:
+    """Every layer but the learned head and the guard, on a non-empty prompt."""
+    norm = normalise(text)
+    hits = lexicon.rule_hits(norm.folded, strict)
+    combinations = composition.combination_hits(norm.folded)
+    people = find_people(norm.cased, handles)
+    impersonated = _impersonated(norm.cased, people)
+    if impersonated:
+        hits.setdefault("impersonation", []).extend(impersonated)
+
+    segment_vectors = prompt_vectors(norm.folded)
+    switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
+    checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
+    scores = semantic.score_vectors(segment_vectors, checked)
+    fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
+             if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
+    all_hits = {c: hits.get(c, []) + combinations.get(c, []) for c in set(hits) | set(combinations)}
+    rules = set(hits) | ({"real_person"} if people else set())
+    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict)
+    if violations:
+        rules.add("instruction")
+    report = {c: round(scores.similarity[c], 3) for c in checked}
+    report.update({c: 1.0 for c in all_hits})
+    semantic_only = _closest(fired - set(all_hits), all_hits, scores)
+    return Findings(frozenset(rules), frozenset(combinations), frozenset(semantic_only),
+                    tuple(people), tuple(impersonated), tuple(violations), segment_vectors, report,
+                    language(norm.folded, text))
+
+
 def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Sequence[OwnerInstructions] = (),
-                 strict: bool = False, guard: PromptGuard | None | object = _CONFIGURED) -> PolicyDecision:
+                 strict: bool = False, guard: PromptGuard | None | object = _CONFIGURED,
+                 learned_head: bool = True) -> PolicyDecision:
     """Check a prompt (or a line of dialogue) before the studio generates anything from it.
 
     cameo_handles: the clip's cameos, with or without "@"; a name that spells one is that cameo.
     instructions: the owners' instructions for those cameos. strict: a teen account or a teen's cameo.
     guard: a moderation model asked too (`safety.guard`); by default the one CAMEO_PROMPT_GUARD
     configures, which is none unless its weights are present. It can only add refusals.
+    learned_head: False leaves the learned head out (how its training measures the rest of the policy).
     """
     if not isinstance(text, str):
         raise SafetyError("bad_prompt", "the prompt must be text")
@@ -104,39 +172,24 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
         raise SafetyError("prompt_too_long", f"a prompt is limited to {MAX_PROMPT_CHARS} characters")
     if not text.strip():
         return PolicyDecision(True, (), reasons.wording(language(fold_text(text), text)).empty, {})
-    handles = _handles(cameo_handles)
-    norm = normalise(text)
-    hits = lexicon.rule_hits(norm.folded, strict)
-    for category, phrases in composition.combination_hits(norm.folded).items():
-        hits.setdefault(category, []).extend(phrases)
-    people = find_people(norm.cased, handles)
-    impersonated = _impersonated(norm.cased, people)
-    if impersonated:
-        hits.setdefault("impersonation", []).extend(impersonated)
-
-    segment_vectors = semantic.embed(semantic.segments(lexicon.without_ruled_out(norm.folded)))
-    switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
-    checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
-    scores = semantic.score_vectors(segment_vectors, checked)
-    fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
-             if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
-    found = set(hits) | _closest(fired - set(hits), hits, scores)
-    if people:
-        found.add("real_person")
+    f = find(text, _handles(cameo_handles), instructions, strict)
+    found = set(f.rules) | set(f.combinations)
+    if learned_head:
+        verdict = learned.head().decide(f.vectors, strict)
+        if not verdict.vetoes:
+            found |= f.semantic
+        if verdict.refused and not found:
+            found.add(_learned_category(verdict.category, f.people, f.impersonated))
+    else:
+        found |= f.semantic
     model = configured_guard() if guard is _CONFIGURED else guard
     if model is not None:
         found |= set(model.classify(text).refused_categories(strict))
     if strict and found & {"sexual"}:
         found.add("sexual_minors")  # a clip with a teen's cameo: sexual content involves a minor
-    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict)
-    if violations:
-        found.add("instruction")
 
     categories = tuple(c for c in CATEGORIES if c in found)
-    report = {c: round(scores.similarity[c], 3) for c in checked}
-    report.update({c: 1.0 for c in hits})
-    lang = language(norm.folded, text)
     if not categories:
-        return PolicyDecision(True, (), reasons.wording(lang).allowed, report)
-    return PolicyDecision(False, categories, reasons.refusal(categories, people, impersonated, violations, lang),
-                          report)
+        return PolicyDecision(True, (), reasons.wording(f.lang).allowed, f.report)
+    return PolicyDecision(False, categories, reasons.refusal(categories, f.people, f.impersonated, f.violations,
+                                                             f.lang), f.report)
