@@ -67,7 +67,7 @@ def build(studio: Studio, account: gr.State):
     with gr.Row():
         refresh_btn = gr.Button("Refresh the queue", elem_id="mod-refresh")
     table = gr.Dataframe(headers=QUEUE_COLUMNS, interactive=False, elem_id="mod-queue", wrap=True)
-    case = gr.Dropdown(label="Case", choices=[], elem_id="mod-case")
+    case = gr.Dropdown(label="Case", choices=[], allow_custom_value=True, elem_id="mod-case")  # the library checks it
     with gr.Row():
         player = gr.Video(label="The clip", interactive=False, elem_id="mod-video", height=PLAYER_HEIGHT)
         details = gr.Markdown(elem_id="mod-item")
