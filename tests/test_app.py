@@ -247,3 +247,25 @@ def test_only_moderators_see_the_moderation_tab_and_the_library_refuses_everyone
 
     assert not shown_to(studio, studio.store.account("cat")).visible
     assert shown_to(studio, studio.store.account("moira")).visible  # what signing in as a moderator shows
+
+
+def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_feed_follows_it(served):
+    from gradio_client import Client
+
+    pam, tia = _signed_in(served.local_url, "pam"), Client(served.local_url, verbose=False)
+    tia.predict("tia", "tia's long password", time.gmtime().tm_year - 15, api_name="/sign_up")
+    assert pam.predict("@tia", api_name="/family_ask")[2].startswith("Asked")
+    [link] = tia.predict(api_name="/family")[0]["data"]
+    assert link[1:4] == ["@pam", "@tia", "pending"]
+    _, told, said = tia.predict(link[0], api_name="/family_confirm")
+    assert said == "Confirmed." and told.startswith("**@pam is linked as your parent account")
+    with pytest.raises(Exception, match="only the linked parent can change these controls"):
+        tia.predict(link[0], "", False, None, True, api_name="/family_controls")
+    pam.predict(link[0], "mutuals", True, 2, False, api_name="/family_controls")
+    told = tia.predict(api_name="/family")[1]
+    for line in ("who may use your cameo: at most mutuals", "your feed shows only accounts you follow",
+                 "you may start 2 clips a day", "your clips, and clips featuring your cameo, stay unpublished"):
+        assert line in told
+    _, _, notice, switch = tia.predict(False, api_name="/feed")  # asks for everything; the parent's switch holds
+    assert "your parent account keeps your feed to accounts you follow" in notice
+    assert switch["value"] is True and switch["interactive"] is False

@@ -68,6 +68,7 @@ def build(studio: Studio, account: gr.State):
                 "teen's appearances. The teen sees exactly what the parent can see and do.")
     told = gr.Markdown(elem_id="family-told")
     links = gr.Dataframe(headers=LINK_COLUMNS, interactive=False, elem_id="family-links", wrap=True)
+    refresh_btn = gr.Button("Refresh", elem_id="family-refresh")
     with gr.Row():
         teen = gr.Textbox(label="Teen's handle (to link as their parent)", elem_id="family-teen")
         ask_btn = gr.Button("Ask to link", elem_id="family-ask")
@@ -122,6 +123,7 @@ def build(studio: Studio, account: gr.State):
         return summary_markdown(studio.family.teen_summary(acc, _link_id(studio, acc, short)))
 
     outs = [links, told, said]
+    refresh_btn.click(friendly(lambda acc: view(require(acc))), [account], [links, told], api_name="family")
     ask_btn.click(ask, [account, teen], outs, api_name="family_ask")
     confirm_btn.click(lambda a, s: answer(a, s, "confirm"), [account, link], outs, api_name="family_confirm")
     decline_btn.click(lambda a, s: answer(a, s, "decline"), [account, link], outs, api_name="family_decline")
