@@ -269,3 +269,20 @@ def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_
     _, _, notice, switch = tia.predict(False, api_name="/feed")  # asks for everything; the parent's switch holds
     assert "your parent account keeps your feed to accounts you follow" in notice
     assert switch["value"] is True and switch["interactive"] is False
+
+
+def test_an_owner_who_approves_each_clip_finds_it_in_the_inbox_tab_and_her_approval_publishes_it(studio, served,
+                                                                                                 tmp_path):
+    from tests.social import clip, open_to_everyone, person
+
+    ann_c = _signed_in(served.local_url, "ann")
+    ann, cameo = person(studio.store, "ann")
+    open_to_everyone(studio.ledger, ann, cameo)
+    assert "wait for your approval" in ann_c.predict("everyone", "", [], True, api_name="/save_settings")
+    ben = sign_up(studio.store, "ben", "ben's long password", ADULT)
+    waiting = clip(studio.library, ben, [cameo], tmp_path, visibility="followers").clip
+    assert waiting.status == "pending"
+    approvals = ann_c.predict(api_name="/appearances")[3]["data"]
+    assert [a[:3] for a in approvals] == [[waiting.id, "@ben", "followers"]]
+    assert ann_c.predict(waiting.id, api_name="/approve_publication")[-1] == f"Clip {waiting.id} is now published."
+    assert studio.library.get(waiting.id).status == "published"
