@@ -63,3 +63,12 @@ def who(account: Account | None) -> str:
         return "Not signed in."
     kind = "teen account: the strictest rules apply" if account.is_teen else "adult account"
     return f"Signed in as **@{account.handle}** ({kind})."
+
+
+def by_prefix(short: str | None, ids: list[str], what: str) -> str:
+    """The one id among `ids` that starts with what the person typed (ids are shown shortened)."""
+    short = (short or "").strip()
+    found = [i for i in ids if short and i.startswith(short)]
+    if len(found) != 1:
+        raise gr.Error(f"Pick one of the {what} listed (its first characters).")
+    return found[0]

@@ -7,7 +7,7 @@ import gradio as gr
 from identity.family import CAP_LEVELS, AppearanceSummary, FamilyLink
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import friendly, require
+from ui.common import by_prefix, friendly, require
 from ui.feed import _when
 
 LINK_COLUMNS = ["link", "parent", "teen", "status", "since", "controls"]
@@ -54,11 +54,7 @@ def summary_markdown(summary: AppearanceSummary) -> str:
 
 
 def _link_id(studio: Studio, acc: Account, short: str) -> str:
-    short = (short or "").strip()
-    ids = [link.id for link in studio.family.links(acc) if short and link.id.startswith(short)]
-    if len(ids) != 1:
-        raise gr.Error("Pick one of your links listed above (its first characters).")
-    return ids[0]
+    return by_prefix(short, [link.id for link in studio.family.links(acc)], "links")
 
 
 def build(studio: Studio, account: gr.State):

@@ -12,7 +12,7 @@ from identity.feed import FeedItem, FeedPage
 from identity.moderation import REPORT_CATEGORIES, category_label
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.common import PLAYER_HEIGHT, by_prefix, friendly, require
 from ui.takedown import sweep_cached_clips
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
@@ -108,12 +108,7 @@ def _playable(studio: Studio, acc: Account | None, clip_id: str | None) -> str |
 
 
 def _case_id(studio: Studio, acc: Account, short: str) -> str:
-    """A decision's case from its first characters, among the decisions about this creator's clips."""
-    short = (short or "").strip()
-    matches = [d.case_id for d in studio.moderation.decisions_about(acc) if short and d.case_id.startswith(short)]
-    if len(matches) != 1:
-        raise gr.Error("Pick one of the decisions listed (its case number).")
-    return matches[0]
+    return by_prefix(short, [d.case_id for d in studio.moderation.decisions_about(acc)], "decisions")
 
 
 def build_feed(studio: Studio, account: gr.State, create_inputs):
