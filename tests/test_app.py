@@ -210,10 +210,11 @@ def test_a_moderators_take_down_deletes_the_clips_object_and_its_creator_appeals
     rows, pick = mo.predict(api_name="/mod_queue")
     case_id = pick["value"]  # a dropdown comes back as its update: the cases listed, the first picked
     assert rows["data"][0][4] == reported_clip.id
-    video, details, _ = mo.predict(case_id, api_name="/mod_item")
+    video, details, _, verdicts = mo.predict(case_id, api_name="/mod_item")
+    assert [v for _, v in verdicts["choices"]] == ["keep", "take_down"]
     assert video and "fake evidence against a person" in details and "@ben" in details and "@ann" in details
     assert studio.store.objects.exists(reported_clip.file)
-    said = mo.predict(case_id, "take_down", "staged crime footage of a real person", None, None, "",
+    said = mo.predict(case_id, "take_down", "staged crime footage of a real person", "", "", "",
                       api_name="/mod_decide")[0]
     assert said.startswith("Decided: **take down**")
     assert not studio.store.objects.exists(reported_clip.file)
@@ -239,7 +240,7 @@ def test_only_moderators_see_the_moderation_tab_and_the_library_refuses_everyone
     cat.predict(reported_clip.id, "hate", "", api_name="/report")
     case_id = studio.moderation.queue(_moderator(studio))[0].case_id
     for call in (lambda: cat.predict(api_name="/mod_queue"), lambda: cat.predict(case_id, api_name="/mod_item"),
-                 lambda: cat.predict(case_id, "take_down", "no", None, None, "", api_name="/mod_decide")):
+                 lambda: cat.predict(case_id, "take_down", "no", "", "", "", api_name="/mod_decide")):
         with pytest.raises(Exception, match="only moderators can do this"):
             call()
     assert studio.library.get(reported_clip.id).status == "published"
@@ -260,8 +261,8 @@ def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_
     _, told, said = tia.predict(link[0], api_name="/family_confirm")
     assert said == "Confirmed." and told.startswith("**@pam is linked as your parent account")
     with pytest.raises(Exception, match="only the linked parent can change these controls"):
-        tia.predict(link[0], "", False, None, True, api_name="/family_controls")
-    pam.predict(link[0], "mutuals", True, 2, False, api_name="/family_controls")
+        tia.predict(link[0], "", False, "", True, api_name="/family_controls")
+    pam.predict(link[0], "mutuals", True, "2", False, api_name="/family_controls")
     told = tia.predict(api_name="/family")[1]
     for line in ("who may use your cameo: at most mutuals", "your feed shows only accounts you follow",
                  "you may start 2 clips a day", "your clips, and clips featuring your cameo, stay unpublished"):

@@ -72,3 +72,15 @@ def by_prefix(short: str | None, ids: list[str], what: str) -> str:
     if len(found) != 1:
         raise gr.Error(f"Pick one of the {what} listed (its first characters).")
     return found[0]
+
+
+def whole_number(text: str | None, what: str) -> int | None:
+    """A whole number typed in a text box, or None when left blank. (A browser sends an empty gr.Number as 0,
+    which cannot say "none": 0 clips a day and face number 0 are real values.)"""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise gr.Error(f"{what}: type a whole number, or leave it blank.") from None

@@ -7,7 +7,7 @@ import gradio as gr
 from identity.family import CAP_LEVELS, AppearanceSummary, FamilyLink
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import by_prefix, friendly, require
+from ui.common import by_prefix, friendly, require, whole_number
 from ui.feed import _when
 
 LINK_COLUMNS = ["link", "parent", "teen", "status", "since", "controls"]
@@ -77,8 +77,8 @@ def build(studio: Studio, account: gr.State):
         cap = gr.Dropdown([("as the teen chooses (never everyone)", "")] + [(CAP_LABELS[c], c) for c in CAP_LEVELS],
                           value="", label="Who may use the teen's cameo, at most", elem_id="family-cap")
         only = gr.Checkbox(label="Feed: only accounts the teen follows", elem_id="family-following-only")
-        limit = gr.Number(label="Clips a day (blank: the studio's limit)", precision=0, value=None,
-                          elem_id="family-limit")
+        # Text, not a number: a browser sends an empty number box as 0, and 0 clips a day is a limit.
+        limit = gr.Textbox(label="Clips a day (blank: the studio's limit)", elem_id="family-limit")
         publishing = gr.Checkbox(label="The teen may publish", value=True, elem_id="family-publishing")
         with gr.Row():
             save_btn = gr.Button("Save controls", elem_id="family-save")
@@ -109,7 +109,7 @@ def build(studio: Studio, account: gr.State):
         acc = require(acc)
         studio.family.set_controls(acc, _link_id(studio, acc, short), cameo_cap=cameo_cap or None,
                                    feed_following_only=bool(following_only),
-                                   daily_generation_limit=None if per_day is None else int(per_day),
+                                   daily_generation_limit=whole_number(per_day, "Clips a day"),
                                    publishing_allowed=bool(may_publish))
         return (*view(acc), "Saved: the teen is told what changed.")
 

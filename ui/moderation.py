@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import gradio as gr
 
-from identity.moderation import ReviewItem, category_label
+from identity.moderation import VERDICTS, ReviewItem, category_label
 from identity.roles import is_moderator
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.common import PLAYER_HEIGHT, friendly, require, whole_number
 from ui.feed import _when
 from ui.takedown import sweep_cached_clips
 
 QUEUE_COLUMNS = ["case", "kind", "severity", "opened", "clip", "creator", "reports", "prompt"]
+VERDICT_LABELS = {"keep": "keep", "take_down": "take down", "uphold": "uphold (the appeal is refused)",
+                  "overturn": "overturn (the appeal is accepted)"}
 FACE_COLUMNS = ["face", "seen at (s)", "where (x0, y0, x1, y1)", "sightings", "is the cameo of"]
+
+
+def _verdict_choices(verdicts) -> list[tuple[str, str]]:
+    return [(VERDICT_LABELS[v], v) for v in verdicts]
 
 
 def shown_to(studio: Studio, acc: Account | None) -> gr.Tab:
@@ -74,14 +80,14 @@ def build(studio: Studio, account: gr.State):
     with gr.Accordion("Faces in the clip (to add one to the protected gallery)", open=False):
         faces_btn = gr.Button("Find the faces in this clip", elem_id="mod-faces-btn")
         faces = gr.Dataframe(headers=FACE_COLUMNS, interactive=False, elem_id="mod-faces")
-    verdict = gr.Radio([("keep", "keep"), ("take down", "take_down"), ("uphold (appeal)", "uphold"),
-                        ("overturn (appeal)", "overturn")], label="Decision", elem_id="mod-verdict")
+    verdict = gr.Radio(_verdict_choices(VERDICTS["report"]), label="Decision", elem_id="mod-verdict")
     reason = gr.Textbox(label="Reason (the creator and the reporters are told)", max_length=1000, elem_id="mod-reason")
     with gr.Row():
-        suspend = gr.Number(label="Also suspend the creator's generation for (days, with a takedown)", precision=0,
-                            value=None, elem_id="mod-suspend")
-        face = gr.Number(label="Also add face number ... to the protected gallery (with a takedown)", precision=0,
-                         value=None, elem_id="mod-face")
+        # Text, not numbers: a browser sends an empty number box as 0, and face 0 is a face.
+        suspend = gr.Textbox(label="Also suspend the creator's generation for (days, with a takedown; blank: no)",
+                             elem_id="mod-suspend")
+        face = gr.Textbox(label="Also add face number ... to the protected gallery (with a takedown; blank: no)",
+                          elem_id="mod-face")
         protect_as = gr.Textbox(label="as (the protected person's name)", elem_id="mod-protect-as")
     decide_btn = gr.Button("Decide", variant="primary", elem_id="mod-decide")
     said = gr.Markdown(elem_id="mod-status")
@@ -90,10 +96,11 @@ def build(studio: Studio, account: gr.State):
     def open_case(acc, case_id):
         acc = require(acc)
         if not case_id:
-            return None, "", []
+            return None, "", [], gr.Radio(value=None)
         item = studio.moderation.item(acc, case_id)
         path = studio.moderation.clip_file(acc, case_id)
-        return (str(path) if path else None), item_markdown(item), []
+        return ((str(path) if path else None), item_markdown(item), [],
+                gr.Radio(choices=_verdict_choices(item.verdicts), value=None))
 
     @friendly
     def find_faces(acc, case_id):
@@ -110,8 +117,8 @@ def build(studio: Studio, account: gr.State):
             raise gr.Error("Pick a case first.")
         if not chosen:
             raise gr.Error("Choose a decision.")
-        d = studio.moderation.decide(acc, case_id, chosen, why, suspend_days=int(days) if days else None,
-                                     protect_face=int(face_no) if face_no is not None and face_no != "" else None,
+        d = studio.moderation.decide(acc, case_id, chosen, why, suspend_days=whole_number(days, "Days"),
+                                     protect_face=whole_number(face_no, "The face number"),
                                      protect_as=(name or "").strip() or None)
         if chosen == "take_down":
             sweep_cached_clips(studio.library)
@@ -124,7 +131,7 @@ def build(studio: Studio, account: gr.State):
         return done, rows, pick, ""
 
     refresh_btn.click(friendly(lambda acc: queue_view(studio, acc)), [account], [table, case], api_name="mod_queue")
-    case.change(open_case, [account, case], [player, details, faces], api_name="mod_item")
+    case.change(open_case, [account, case], [player, details, faces, verdict], api_name="mod_item")
     faces_btn.click(find_faces, [account, case], [faces], api_name="mod_faces")
     decide_btn.click(decide, [account, case, verdict, reason, suspend, face, protect_as],
                      [said, table, case, reason], api_name="mod_decide")
