@@ -14,7 +14,9 @@ from settings import load_settings
 from ui import account as account_tab
 from ui import cameo as cameo_tab
 from ui import create as create_tab
+from ui import family as family_tab
 from ui import feed as feed_tab
+from ui import moderation as moderation_tab
 from ui import people as people_tab
 from ui import verify as verify_tab
 from ui.common import who
@@ -44,18 +46,28 @@ def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False, queue: Job
             with gr.Tab("Create", id="create") as create:
                 load_picker, picker, create_inputs = create_tab.build(studio, account, queue)
             with gr.Tab("Feed", id="feed") as feed:
-                load_feed, feed_outs = feed_tab.build_feed(studio, account, create_inputs)
+                load_feed, feed_ins, feed_outs = feed_tab.build_feed(studio, account, create_inputs)
             with gr.Tab("Appearances & inbox", id="appearances") as appearances:
                 load_appearances, appearance_outs = feed_tab.build_appearances(studio, account)
+            with gr.Tab("Family", id="family") as family:
+                load_family, family_outs = family_tab.build(studio, account)
             with gr.Tab("Verify", id="verify"):
                 verify_tab.build(studio)
+            # Shown to moderators only; its handlers are the library's, which refuse anyone else.
+            with gr.Tab("Moderation", id="moderation", visible=False) as moderation:
+                load_queue, queue_outs = moderation_tab.build(studio, account)
         # Whatever changes the signed-in account refreshes every view of it.
         account.change(load_mine, [account], mine)
         account.change(load_people, [account], people_outs)
-        account.change(load_picker, [account], [picker])
+        account.change(load_picker, [account], picker)
         account.change(load_appearances, [account], appearance_outs)
-        create.select(load_picker, [account], [picker])
-        feed.select(load_feed, None, feed_outs)
+        account.change(lambda acc: moderation_tab.shown_to(studio, acc), [account], [moderation])
+        account.change(load_queue, [account], queue_outs)
+        account.change(load_family, [account], family_outs)
+        family.select(load_family, [account], family_outs)
+        moderation.select(load_queue, [account], queue_outs)
+        create.select(load_picker, [account], picker)
+        feed.select(load_feed, feed_ins, feed_outs)
         appearances.select(load_appearances, [account], appearance_outs)
         if from_profile is not None:
             demo.load(from_profile, None, [account, status])

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from app import build_ui
+from identity.accounts import sign_up
 from identity.challenge import issue_challenge
 from identity.enrollment import Check, Verdict
 from identity.errors import IdentityError
@@ -150,3 +151,139 @@ def test_cached_copies_of_a_taken_down_clip_are_swept_from_gradios_cache(studio,
     other.write_bytes(b"y")  # not a clip file: left alone
     assert sweep_cached_clips(studio.library, cache) == [gone]
     assert not gone.exists() and other.exists()
+
+
+# the social studio through the page: reports, the feed, moderation ----------------------------------------
+def _signed_in(url: str, handle: str):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    client.predict(handle, f"{handle}'s long password", ADULT, api_name="/sign_up")
+    return client
+
+
+def _logged_in(url: str, handle: str):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    client.predict(handle, f"{handle}'s long password", api_name="/log_in")
+    return client
+
+
+def _moderator(studio):
+    from identity.roles import grant_role
+
+    sign_up(studio.store, "moira", "moira's long password", ADULT)
+    return grant_role(studio.store, "moira")
+
+
+def _feed_ids(client) -> list[str]:
+    table = client.predict(False, api_name="/feed")[0]
+    return [row[0] for row in table["data"]]
+
+
+@pytest.fixture()
+def reported_clip(studio, tmp_path):
+    """ann's cameo is open to everyone; ben made a public clip with it (a stand-in file: no rule looks inside)."""
+    from tests.social import clip, open_to_everyone, person
+
+    ann, cameo = person(studio.store, "ann", seed=1)
+    open_to_everyone(studio.ledger, ann, cameo)
+    ben = sign_up(studio.store, "ben", "ben's long password", ADULT)
+    return clip(studio.library, ben, [cameo], tmp_path).clip
+
+
+def test_a_clip_reported_by_several_accounts_leaves_everyone_elses_feed(studio, served, reported_clip):
+    cat, dan, eve, fay = (_signed_in(served.local_url, h) for h in ("cat", "dan", "eve", "fay"))
+    assert reported_clip.id in _feed_ids(fay)
+    said = [c.predict(reported_clip.id, "hate", "mocks a religion", api_name="/report")[0] for c in (cat, dan, eve)]
+    assert said[0].startswith("Thank you: your report about clip") and "is hidden while a moderator" in said[2]
+    assert reported_clip.id not in _feed_ids(fay)
+    [mine] = cat.predict(api_name="/my_reports")["data"]
+    assert mine[0] == reported_clip.id and mine[3] == "in review"
+
+
+def test_a_moderators_take_down_deletes_the_clips_object_and_its_creator_appeals_once(studio, served, reported_clip):
+    _moderator(studio)
+    cat, mo = _signed_in(served.local_url, "cat"), _logged_in(served.local_url, "moira")
+    cat.predict(reported_clip.id, "fake_evidence", "shows ann at a crime she never committed", api_name="/report")
+    rows, pick = mo.predict(api_name="/mod_queue")
+    case_id = pick["value"]  # a dropdown comes back as its update: the cases listed, the first picked
+    assert rows["data"][0][4] == reported_clip.id
+    video, details, _, verdicts = mo.predict(case_id, api_name="/mod_item")
+    assert [v for _, v in verdicts["choices"]] == ["keep", "take_down"]
+    assert video and "fake evidence against a person" in details and "@ben" in details and "@ann" in details
+    assert studio.store.objects.exists(reported_clip.file)
+    said = mo.predict(case_id, "take_down", "staged crime footage of a real person", "", "", "",
+                      api_name="/mod_decide")[0]
+    assert said.startswith("Decided: **take down**")
+    assert not studio.store.objects.exists(reported_clip.file)
+    assert studio.library.get(reported_clip.id).status == "removed"
+    [mine] = cat.predict(api_name="/my_reports")["data"]
+    assert mine[3:5] == ["decided", "take down"]
+
+    ben = _logged_in(served.local_url, "ben")
+    decisions = ben.predict(api_name="/appearances")[4]["data"]
+    assert [d[1:3] for d in decisions] == [[reported_clip.id, "take down"]] and decisions[0][6] == "yes"
+    assert ben.predict(decisions[0][0], "it was a parody", api_name="/appeal")[-1].startswith("Your appeal was received")
+    rows, _ = mo.predict(api_name="/mod_queue")
+    assert [r[1] for r in rows["data"]] == ["appeal"]
+    with pytest.raises(Exception, match="already appealed"):
+        ben.predict(decisions[0][0], "please", api_name="/appeal")
+
+
+def test_only_moderators_see_the_moderation_tab_and_the_library_refuses_everyone_else(studio, served, reported_clip):
+    config = httpx.get(served.local_url.rstrip("/") + "/config", timeout=30).json()
+    [tab] = [c for c in config["components"] if c.get("type") == "tabitem" and c["props"].get("label") == "Moderation"]
+    assert tab["props"]["visible"] is False  # shown only when a moderator signs in
+    cat = _signed_in(served.local_url, "cat")
+    cat.predict(reported_clip.id, "hate", "", api_name="/report")
+    case_id = studio.moderation.queue(_moderator(studio))[0].case_id
+    for call in (lambda: cat.predict(api_name="/mod_queue"), lambda: cat.predict(case_id, api_name="/mod_item"),
+                 lambda: cat.predict(case_id, "take_down", "no", "", "", "", api_name="/mod_decide")):
+        with pytest.raises(Exception, match="only moderators can do this"):
+            call()
+    assert studio.library.get(reported_clip.id).status == "published"
+    from ui.moderation import shown_to
+
+    assert not shown_to(studio, studio.store.account("cat")).visible
+    assert shown_to(studio, studio.store.account("moira")).visible  # what signing in as a moderator shows
+
+
+def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_feed_follows_it(served):
+    from gradio_client import Client
+
+    pam, tia = _signed_in(served.local_url, "pam"), Client(served.local_url, verbose=False)
+    tia.predict("tia", "tia's long password", time.gmtime().tm_year - 15, api_name="/sign_up")
+    assert pam.predict("@tia", api_name="/family_ask")[2].startswith("Asked")
+    [link] = tia.predict(api_name="/family")[0]["data"]
+    assert link[1:4] == ["@pam", "@tia", "pending"]
+    _, told, said = tia.predict(link[0], api_name="/family_confirm")
+    assert said == "Confirmed." and told.startswith("**@pam is linked as your parent account")
+    with pytest.raises(Exception, match="only the linked parent can change these controls"):
+        tia.predict(link[0], "", False, "", True, api_name="/family_controls")
+    pam.predict(link[0], "mutuals", True, "2", False, api_name="/family_controls")
+    told = tia.predict(api_name="/family")[1]
+    for line in ("who may use your cameo: at most mutuals", "your feed shows only accounts you follow",
+                 "you may start 2 clips a day", "your clips, and clips featuring your cameo, stay unpublished"):
+        assert line in told
+    _, _, notice, switch = tia.predict(False, api_name="/feed")  # asks for everything; the parent's switch holds
+    assert "your parent account keeps your feed to accounts you follow" in notice
+    assert switch["value"] is True and switch["interactive"] is False
+
+
+def test_an_owner_who_approves_each_clip_finds_it_in_the_inbox_tab_and_her_approval_publishes_it(studio, served,
+                                                                                                 tmp_path):
+    from tests.social import clip, open_to_everyone, person
+
+    ann_c = _signed_in(served.local_url, "ann")
+    ann, cameo = person(studio.store, "ann")
+    open_to_everyone(studio.ledger, ann, cameo)
+    assert "wait for your approval" in ann_c.predict("everyone", "", [], True, api_name="/save_settings")
+    ben = sign_up(studio.store, "ben", "ben's long password", ADULT)
+    waiting = clip(studio.library, ben, [cameo], tmp_path, visibility="followers").clip
+    assert waiting.status == "pending"
+    approvals = ann_c.predict(api_name="/appearances")[3]["data"]
+    assert [a[:3] for a in approvals] == [[waiting.id, "@ben", "followers"]]
+    assert ann_c.predict(waiting.id, api_name="/approve_publication")[-1] == f"Clip {waiting.id} is now published."
+    assert studio.library.get(waiting.id).status == "published"

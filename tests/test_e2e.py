@@ -98,9 +98,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def studio_url(tmp_path_factory):
+def studio_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("studio")
+
+
+@pytest.fixture(scope="module")
+def studio_url(studio_home):
     """`python app.py` as deployed, on a free loopback port, killed at the end."""
-    home = tmp_path_factory.mktemp("studio")
+    home = studio_home
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAMEO_", "SPACE_", "OAUTH_"))}
     env.pop("DATABASE_URL", None)
@@ -473,3 +478,80 @@ def test_a_printed_photo_held_up_to_the_webcam_is_refused_with_its_reason(studio
             f"what the verifier saw: {_diagnose(recording, 'carol')}")
         expect(carol.el("my-cameo")).to_contain_text("You have no cameo yet")
         carol.shot("12-enrollment-refused", "#verdict")
+
+
+@needs_chromium
+def test_a_reported_clip_is_taken_down_by_a_moderator_and_appealed_in_a_browser(studio_url, studio_home, pw, tmp_path):
+    """ben's clip of ann is reported by cat; only moira, a moderator, sees the Moderation tab; she takes it down
+    (its file is deleted) and ben appeals once. The clip is a stand-in made in the studio's own store: a real
+    video of a person from tests/fixtures (no rule looks inside it; the first story makes real clips)."""
+    import shutil
+
+    from identity.accounts import sign_up
+    from identity.clips import new_clip_id
+    from identity.roles import grant_role
+    from pipeline.studio import build_studio
+    from tests.social import open_to_everyone, person
+    from tests.studio_env import settings_from
+
+    studio = build_studio(settings_from({"CAMEO_DATA_DIR": str(studio_home / "data"),
+                                         "CAMEO_GENERATION_BACKEND": "preview"}))
+    store = studio.store
+    try:
+        ann, cameo = person(store, "ann")
+        open_to_everyone(studio.ledger, ann, cameo)
+        ben = sign_up(store, "ben", "ben's long password", int(ADULT))
+        src = tmp_path / "clip.mp4"
+        shutil.copy(ROOT / "tests/fixtures/videos/liveportrait_woman_earrings_d3.mp4", src)
+        clip = studio.library.save(ben, [cameo], src, clip_id=new_clip_id(), prompt="@ann confesses to a robbery",
+                                   meta={"backend": "preview"}, publish=True).clip
+        sign_up(store, "moira", "moira's long password", int(ADULT))
+        grant_role(store, "moira")
+        with chromium(pw, tmp_path / "camera", (640, 480)) as browser:
+            cat = Person(browser, studio_url, "cat", tmp_path)
+            cat.sign_up("cat's long password")
+            assert "Moderation" not in [t.inner_text() for t in cat.page.get_by_role("tab").all()]
+            cat.tab("Feed")
+            cat.el("feed-refresh").click()
+            expect(cat.el("feed")).to_contain_text(clip.id)
+            expect(cat.el("feed")).to_contain_text("recent on the studio")  # why am I seeing this
+            cat.page.get_by_text("Report this clip").click()
+            cat.el("report-category").locator("input").first.click()
+            cat.page.get_by_role("option", name="fake evidence against a person").click()
+            cat.fill("report-text", "ann never did this")
+            cat.el("report-btn").click()
+            expect(cat.el("report-status")).to_contain_text("Thank you: your report about clip")
+            cat.shot("13-feed-report", "#report-status")
+
+            moira = Person(browser, studio_url, "moira", tmp_path)
+            moira.fill("login-handle", "moira")
+            moira.fill("login-password", "moira's long password")
+            moira.el("login-btn").click()
+            moira.tab("Moderation")
+            expect(moira.el("mod-queue")).to_contain_text(clip.id)
+            expect(moira.el("mod-item")).to_contain_text("ann never did this")
+            expect(moira.el("mod-item")).to_contain_text("consent record")
+            moira.shot("14-moderation-item", "#mod-item")
+            moira.page.get_by_label("take down").check()
+            moira.fill("mod-reason", "staged footage of a crime by a real person")
+            moira.el("mod-decide").click()
+            expect(moira.el("mod-status")).to_contain_text("Decided: take down")
+            assert not store.objects.exists(clip.file) and studio.library.get(clip.id).status == "removed"
+
+            creator = Person(browser, studio_url, "ben", tmp_path)
+            creator.fill("login-handle", "ben")
+            creator.fill("login-password", "ben's long password")
+            creator.el("login-btn").click()
+            creator.tab("Appearances & inbox")
+            creator.el("appearances-refresh").click()
+            expect(creator.el("inbox")).to_contain_text("a moderator took your clip")
+            case = studio.moderation.decisions_about(ben)[0].case_id[:8]
+            expect(creator.el("decisions")).to_contain_text(case)  # what ben reads and types
+            creator.fill("appeal-case", case)
+            creator.fill("appeal-text", "it was a parody, and ann agreed")
+            creator.el("appeal-btn").click()
+            expect(creator.el("appearances-status")).to_contain_text("Your appeal was received")
+            creator.shot("15-appeal", "#decisions")
+        assert [c.kind for c in studio.moderation.queue(store.account("moira"))] == ["appeal"]
+    finally:
+        store.engine.dispose()

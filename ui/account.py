@@ -1,9 +1,12 @@
 """Sign in: a local account with a password, or Hugging Face on a Space (OAuth)."""
 from __future__ import annotations
 
+import time
+
 import gradio as gr
 
 from identity.accounts import delete_account, hugging_face_account, log_in, set_birth_year, sign_up
+from identity.invites import invite_codes
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require, who
@@ -20,11 +23,18 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         handle = gr.Textbox(label="Handle", placeholder="alice", elem_id="login-handle", visible=not oauth)
         password = gr.Textbox(label="Password", type="password", elem_id="login-password", visible=not oauth)
         birth = gr.Number(label="Birth year (sign-up)", precision=0, elem_id="login-birth")
+    invite_only = store.rules.invite_only and not oauth
+    code = gr.Textbox(label="Invitation code (sign-up: this studio is invitation-only)", value="",
+                      elem_id="login-invite", visible=invite_only)
     with gr.Row():
         up = gr.Button("Sign up", elem_id="signup-btn", visible=not oauth)
         inn = gr.Button("Log in", variant="primary", elem_id="login-btn", visible=not oauth)
         set_year = gr.Button("Save birth year", elem_id="birth-btn", visible=oauth)
         out = gr.Button("Log out", elem_id="logout-btn", visible=not oauth)
+    with gr.Accordion("My invitation codes", open=False, visible=invite_only):
+        gr.Markdown(f"Each account gets {store.rules.invites_per_account} codes to invite people it knows.")
+        codes = gr.Dataframe(headers=["code", "used by", "used at"], interactive=False, elem_id="invite-codes")
+        codes_btn = gr.Button("Show my codes", elem_id="invite-codes-btn")
     with gr.Accordion("Delete my account", open=False):
         gr.Markdown("Deletes your cameo (face templates, voice embedding, reference images), every clip you "
                     "made, your follows and requests. Clips taken down stay listed as removed. This cannot be undone.")
@@ -32,10 +42,10 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         delete = gr.Button("Delete my account", variant="stop", elem_id="delete-account-btn")
 
     @friendly
-    def do_sign_up(h: str, p: str, year):
+    def do_sign_up(h: str, p: str, year, invitation: str = ""):
         if year is None:
             raise gr.Error("Enter your birth year to sign up.")
-        acc = sign_up(store, h.strip(), p, int(year))
+        acc = sign_up(store, h.strip(), p, int(year), (invitation or "").strip() or None)
         return acc, who(acc), ""
 
     @friendly
@@ -52,7 +62,13 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         sweep_cached_clips(studio.library)
         return None, "Your account and everything in it were deleted.", False
 
-    up.click(do_sign_up, [handle, password, birth], [account, status, password], api_name="sign_up")
+    @friendly
+    def my_codes(acc: Account | None):
+        return [[c.code, f"@{c.used_by}" if c.used_by else "", time.strftime("%Y-%m-%d %H:%M", time.gmtime(c.used_at))
+                 if c.used_at else ""] for c in invite_codes(store, require(acc))]
+
+    up.click(do_sign_up, [handle, password, birth, code], [account, status, password], api_name="sign_up")
+    codes_btn.click(my_codes, [account], [codes], api_name="invite_codes")
     inn.click(do_log_in, [handle, password], [account, status, password], api_name="log_in")
     out.click(lambda: (None, who(None)), None, [account, status])
     delete.click(do_delete, [account, sure], [account, status, sure])

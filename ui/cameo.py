@@ -89,16 +89,16 @@ def verdict_of(job: Job) -> str:
 def my_cameo(studio: Studio, account: Account | None):
     """Crops, settings and a description of the signed-in person's cameo (or what to do without one)."""
     if account is None:
-        return [], "Sign in to see your cameo.", "only_me", "", []
+        return [], "Sign in to see your cameo.", "only_me", "", [], False
     cameo = studio.store.active_cameo_of(account)
     if cameo is None:
-        return [], "You have no cameo yet: start an enrollment above.", "only_me", "", []
+        return [], "You have no cameo yet: start an enrollment above.", "only_me", "", [], False
     crops = [decode_png(p) for p in studio.store.crops_png(cameo.id, cameo.n_crops)]
     level, text, switches = studio.ledger.settings_of(cameo.id)
     pitch = cameo.quality.get("median_pitch_hz")
     about = (f"Cameo `{cameo.id}`, enrolled with {cameo.templates[0].backend}/{cameo.templates[0].model}. "
              f"Voice: a {cameo.voice.model} embedding" + (f", median pitch {pitch:.0f} Hz." if pitch else "."))
-    return crops, about, level, text, switches
+    return crops, about, level, text, switches, studio.ledger.publication_approval(cameo.id)
 
 
 def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue):
@@ -132,6 +132,8 @@ def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue
     instructions = gr.Textbox(label="Instructions for people using my cameo (max 500 characters)", lines=2,
                               elem_id="instructions")
     switches = gr.CheckboxGroup([(SWITCH_LABELS[k], k) for k in SWITCHES], label="Rules", elem_id="switches")
+    approve = gr.Checkbox(label="I approve each clip with my cameo before it is published (they wait in my "
+                                "Appearances & inbox tab)", elem_id="approve-publication")
     save_btn = gr.Button("Save settings", elem_id="save-settings")
     saved_md = gr.Markdown(elem_id="settings-saved")
     with gr.Accordion("Revoke and delete my cameo", open=False):
@@ -163,14 +165,16 @@ def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue
         return (md, None, "", gr.Timer(active=False), *mine)  # a challenge answers one recording
 
     @friendly
-    def save(acc, lvl, text, sw):
+    def save(acc, lvl, text, sw, approve_each=False):
         acc = require(acc)
         cameo = studio.store.active_cameo_of(acc)
         if cameo is None:
             raise gr.Error("You have no cameo yet.")
         studio.ledger.set_permission(acc, cameo.id, lvl)
         studio.ledger.set_instructions(acc, cameo.id, text or "", list(sw or []))
-        return f"Saved: {LEVEL_LABELS[lvl]}."
+        if bool(approve_each) != studio.ledger.publication_approval(cameo.id):  # audit-logged: only a change
+            studio.ledger.set_publication_approval(acc, cameo.id, bool(approve_each))
+        return f"Saved: {LEVEL_LABELS[lvl]}." + (" Clips with your cameo wait for your approval." if approve_each else "")
 
     @friendly
     def revoke(acc, confirmed):
@@ -191,12 +195,12 @@ def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue
         return rate, audio
 
     sample_btn.click(hear, [account], [sample])
-    mine = [crops, about, level, instructions, switches]
+    mine = [crops, about, level, instructions, switches, approve]
     start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn, countdown_md, clock],
                     api_name="start_enrollment")
     clock.tick(tick, [challenge_state], [countdown_md, clock], show_progress="hidden")
     verify_btn.click(verify, [account, video, challenge_state],
                      [verdict_md, challenge_state, countdown_md, clock, *mine])
-    save_btn.click(save, [account, level, instructions, switches], [saved_md], api_name="save_settings")
+    save_btn.click(save, [account, level, instructions, switches, approve], [saved_md], api_name="save_settings")
     revoke_btn.click(revoke, [account, sure], [revoked_md, sure, saved_md, *mine])
     return lambda acc: my_cameo(studio, acc), mine

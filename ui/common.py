@@ -63,3 +63,24 @@ def who(account: Account | None) -> str:
         return "Not signed in."
     kind = "teen account: the strictest rules apply" if account.is_teen else "adult account"
     return f"Signed in as **@{account.handle}** ({kind})."
+
+
+def by_prefix(short: str | None, ids: list[str], what: str) -> str:
+    """The one id among `ids` that starts with what the person typed (ids are shown shortened)."""
+    short = (short or "").strip()
+    found = [i for i in ids if short and i.startswith(short)]
+    if len(found) != 1:
+        raise gr.Error(f"Pick one of the {what} listed (its first characters).")
+    return found[0]
+
+
+def whole_number(text: str | None, what: str) -> int | None:
+    """A whole number typed in a text box, or None when left blank. (A browser sends an empty gr.Number as 0,
+    which cannot say "none": 0 clips a day and face number 0 are real values.)"""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise gr.Error(f"{what}: type a whole number, or leave it blank.") from None

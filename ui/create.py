@@ -2,6 +2,8 @@
 publish or keep a draft. Lengths and shapes offered are the backend's own (its `limits`)."""
 from __future__ import annotations
 
+import time
+
 import anyio
 import gradio as gr
 
@@ -37,6 +39,17 @@ def provenance_markdown(result: JobResult | Clip) -> str:
             + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
 
 
+def allowance_markdown(studio: Studio, acc: Account | None) -> str:
+    """The daily generation limit as the library counts it (identity.limits): a rolling 24 hours."""
+    if acc is None:
+        return ""
+    a = studio.library.allowance(acc)
+    if a.suspended_until is not None:
+        return (f"A moderator suspended your generation until {time.strftime('%Y-%m-%d %H:%M', time.gmtime(a.suspended_until))}"
+                f" UTC: {a.suspension_reason}")
+    return f"**{a.remaining} of {a.limit} clips left** in the last 24 hours ({a.kind.text})."
+
+
 def storage_link(studio: Studio, clip: Clip) -> str:
     """Where the media store is a bucket: a signed link to the clip's object there, valid for a while."""
     ttl = studio.settings.signed_url_ttl_s
@@ -60,6 +73,7 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
                 + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
                    else ""))
     status = gr.Markdown(model_status(studio), elem_id="model-status")
+    allowance_md = gr.Markdown(elem_id="allowance")
     if model_status(studio):  # fetching and loading take minutes: say so instead of hanging a request
         gr.Timer(5.0).tick(lambda: model_status(studio), None, [status], show_progress="hidden")
     prompt = gr.Textbox(label="Prompt", lines=3, elem_id="prompt",
@@ -90,7 +104,10 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
     result = gr.Video(label="Your clip", interactive=False, elem_id="result-video", height=PLAYER_HEIGHT)
     provenance = gr.Markdown(elem_id="provenance")
     clip_state = gr.State(None)
-    publish_btn = gr.Button("Publish", elem_id="publish-btn")
+    with gr.Row():
+        visibility = gr.Radio([("everyone", "public"), ("my followers", "followers"), ("only me", "private")],
+                              value="public", label="Who may see it", elem_id="visibility")
+        publish_btn = gr.Button("Publish", elem_id="publish-btn")
     published_md = gr.Markdown(elem_id="published")
     with gr.Accordion("My jobs", open=False):
         queue_md = gr.Markdown(elem_id="queue-status")
@@ -113,7 +130,7 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
         path = await anyio.to_thread.run_sync(studio.library.path, clip)  # streamed from the media store
         link = await anyio.to_thread.run_sync(storage_link, studio, clip)
         return (str(path), provenance_markdown(clip) + link, clip.id,
-                "Saved as a draft: only you see it until you publish.")
+                "Saved as a draft: only you see it until you publish.", allowance_markdown(studio, acc))
 
     @friendly
     def cancel(acc):
@@ -121,25 +138,28 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
         return "Stopping your clip: nothing of it will be stored." if n else "You have no clip in the making."
 
     @friendly
-    def publish(acc, clip_id):
+    def publish(acc, clip_id, seen_by):
         acc = require(acc)
         if not clip_id:
             raise gr.Error("Generate a clip first.")
-        clip = studio.library.publish(acc, clip_id)
+        clip = studio.library.publish(acc, clip_id, seen_by)
         if isinstance(clip, Refusal):
             raise gr.Error("Not published: consent no longer holds (" + "; ".join(clip.reasons.values()) + ").")
-        return "Published: it is in the feed now."
+        if clip.status == "pending":
+            return ("Waiting for approval: someone in this clip approves clips with their cameo before they go out. "
+                    "You will find their answer in your inbox.")
+        return "Published: it is in the feed now." if seen_by != "private" else "Published, visible to you only."
 
     # Waiting for a job costs the web process nothing but a read every half second: no concurrency limit
     # here; the workers (their number, their machines) set how many clips are made at once.
     generate_btn.click(generate, [account, prompt, cameos, duration, aspect, seed, remix_of, style, *ingredient_inputs],
-                       [result, provenance, clip_state, published_md], concurrency_limit=None,
+                       [result, provenance, clip_state, published_md, allowance_md], concurrency_limit=None,
                        api_name="generate")
     cancel_btn.click(cancel, [account], [published_md], api_name="cancel")
-    publish_btn.click(publish, [account, clip_state], [published_md], api_name="publish")
+    publish_btn.click(publish, [account, clip_state, visibility], [published_md], api_name="publish")
     jobs_btn.click(friendly(lambda acc: jobs_view(queue, acc)), [account], [jobs_table, queue_md], api_name="jobs")
 
     def refresh(acc):
-        return gr.Dropdown(choices=cameo_choices(studio, acc))
+        return gr.Dropdown(choices=cameo_choices(studio, acc)), allowance_markdown(studio, acc)
 
-    return refresh, cameos, (prompt, cameos, duration, aspect, remix_of)
+    return refresh, [cameos, allowance_md], (prompt, cameos, duration, aspect, remix_of)

@@ -1,4 +1,6 @@
-"""Feed, appearances and inbox: published clips with remix, clips featuring me, and my notices."""
+"""Feed, appearances and inbox: the steered feed with reports and remix, clips featuring me, my notices,
+owners' approvals and decisions about my clips (with an appeal). Every rule is the library's: identity.feed,
+identity.moderation, identity.library."""
 from __future__ import annotations
 
 import time
@@ -6,12 +8,19 @@ import time
 import gradio as gr
 
 from identity.clips import Clip
+from identity.feed import FeedItem, FeedPage
+from identity.moderation import REPORT_CATEGORIES, category_label
 from identity.store import Account
 from pipeline.studio import Studio
-from ui.common import PLAYER_HEIGHT, friendly, require
+from ui.common import PLAYER_HEIGHT, by_prefix, friendly, require
 from ui.takedown import sweep_cached_clips
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
+FEED_COLUMNS = ["clip", "by", "with", "why am I seeing this", "remix of", "when", "prompt"]
+REPORT_COLUMNS = ["clip", "category", "reported", "state", "outcome", "reason"]
+DECISION_COLUMNS = ["case", "clip", "decision", "reason", "decided", "suspended until", "can appeal"]
+APPROVAL_COLUMNS = ["clip", "by", "visibility", "asked", "prompt"]
+CATEGORY_CHOICES = [(category_label(c).text, c) for c in REPORT_CATEGORIES]
 
 
 def _when(t: float | None) -> str:
@@ -28,50 +37,135 @@ def _choices(clips: list[Clip]) -> gr.Dropdown:
     return gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
 
 
-def feed_view(studio: Studio):
-    clips = studio.library.feed()
-    return clip_rows(clips), _choices(clips)
+def remix_text(item: FeedItem) -> str:
+    return " ← ".join(link.message.text for link in item.remix_chain)
+
+
+def feed_rows(page: FeedPage) -> list[list]:
+    return [[i.clip.id, f"@{i.clip.creator_handle}", " ".join(f"@{h}" for h in i.clip.cameo_handles), i.why.text,
+             remix_text(i), _when(i.clip.published_at), i.clip.prompt[:80]] for i in page.items]
+
+
+def feed_notice(page: FeedPage) -> str:
+    lines = []
+    if page.take_a_break is not None:
+        lines.append(f"☕ **{page.take_a_break.text}**")
+    if page.locked_by_parent is not None:
+        lines.append(f"_Following only: {page.locked_by_parent.text}._")
+    if not page.items:
+        lines.append("Nothing to show yet." + (" Follow people in the People tab, or switch off "
+                                              "\"following only\"." if page.following_only else ""))
+    return "\n\n".join(lines)
+
+
+def feed_view(studio: Studio, acc: Account | None, following_only: bool = False):
+    """One page of the viewer's steered feed (identity.feed); someone not signed in sees recent public clips."""
+    page = studio.feed.page(acc, following_only=bool(following_only))
+    return (feed_rows(page), _choices([i.clip for i in page.items]), feed_notice(page),
+            gr.Checkbox(value=page.following_only, interactive=page.locked_by_parent is None))
+
+
+def report_rows(studio: Studio, acc: Account | None) -> list[list]:
+    if acc is None:
+        return []
+    return [[r.clip_id, category_label(r.category).text, _when(r.created_at),
+             {"in_review": "in review", "decided": "decided",
+              "removed": "the clip was removed by its creator or a person in it"}.get(r.state, r.state),
+             (r.outcome or "").replace("_", " "), r.reason or ""] for r in studio.moderation.my_reports(acc)]
+
+
+def decision_rows(studio: Studio, acc: Account | None) -> list[list]:
+    if acc is None:
+        return []
+    return [[d.case_id[:8], d.clip_id, d.verdict.replace("_", " "), d.reason, _when(d.decided_at),
+             _when(d.suspended_until), "yes" if d.appealable else "no"] for d in studio.moderation.decisions_about(acc)]
+
+
+def approval_rows(studio: Studio, acc: Account | None) -> list[list]:
+    if acc is None:
+        return []
+    return [[a.clip.id, f"@{a.creator_handle}", a.visibility, _when(a.requested_at), a.clip.prompt[:80]]
+            for a in studio.library.approvals_for(acc)]
 
 
 def appearances_view(studio: Studio, acc: Account | None):
     if acc is None:
-        return [], gr.Dropdown(choices=[]), []
+        return [], gr.Dropdown(choices=[]), [], [], []
     clips = studio.library.appearances(acc)
     notices = [[_when(n.created_at), n.kind, n.text] for n in studio.library.inbox(acc)]
-    return clip_rows(clips), _choices(clips), notices
+    return (clip_rows(clips), _choices(clips), notices, approval_rows(studio, acc), decision_rows(studio, acc))
 
 
-def _playable(studio: Studio, clip_id: str | None) -> str | None:
-    clip = studio.library.get(clip_id) if clip_id else None
-    if clip is None or clip.status == "removed":
+def _playable(studio: Studio, acc: Account | None, clip_id: str | None) -> str | None:
+    """The clip's file, if this viewer may see it (identity.visibility decides; hidden clips are not played)."""
+    if not clip_id:
+        return None
+    try:
+        clip = studio.library.view(acc, clip_id)
+    except Exception:  # noqa: BLE001 - not viewable: nothing is played, like no clip at all
         return None
     return str(studio.library.path(clip))  # streamed from the media store through the app
 
 
+def _case_id(studio: Studio, acc: Account, short: str) -> str:
+    return by_prefix(short, [d.case_id for d in studio.moderation.decisions_about(acc)], "decisions")
+
+
 def build_feed(studio: Studio, account: gr.State, create_inputs):
-    table = gr.Dataframe(headers=CLIP_COLUMNS, label="Published clips, newest first", interactive=False,
-                         elem_id="feed")
+    with gr.Row():
+        following = gr.Checkbox(label="Following only", value=False, elem_id="feed-following-only")
+        refresh_btn = gr.Button("Refresh", elem_id="feed-refresh")
+    notice = gr.Markdown(elem_id="feed-notice")
+    table = gr.Dataframe(headers=FEED_COLUMNS, label="Your feed: people you follow first, then what is new",
+                         interactive=False, elem_id="feed", wrap=True)
     with gr.Row():
         pick = gr.Dropdown(label="Clip", choices=[], allow_custom_value=True, elem_id="feed-pick")
-        refresh_btn = gr.Button("Refresh", elem_id="feed-refresh")
         remix_btn = gr.Button("Remix in Create", elem_id="remix-btn")
     player = gr.Video(label="Clip", interactive=False, elem_id="feed-video", height=PLAYER_HEIGHT)
     remix_md = gr.Markdown(elem_id="remix-status")
+    with gr.Accordion("Report this clip", open=False):
+        gr.Markdown("Tell the moderators what is wrong with the clip picked above. A clip reported by several "
+                    "people, or by someone in it, is hidden at once until a moderator decides.")
+        category = gr.Dropdown(CATEGORY_CHOICES, label="What is wrong", value=None, elem_id="report-category")
+        details = gr.Textbox(label="In your words (needed for \"something else\")", lines=2, max_length=1000,
+                             elem_id="report-text")
+        report_btn = gr.Button("Send report", variant="stop", elem_id="report-btn")
+        report_md = gr.Markdown(elem_id="report-status")
+    with gr.Accordion("My reports", open=False):
+        reports = gr.Dataframe(headers=REPORT_COLUMNS, interactive=False, elem_id="my-reports", wrap=True)
+        reports_btn = gr.Button("Refresh", elem_id="my-reports-refresh")
     prompt, cameos, duration, aspect, remix_of = create_inputs
 
     @friendly
     def remix(acc, clip_id):
-        require(acc)
-        clip = studio.library.get(clip_id) if clip_id else None
-        if clip is None or clip.status != "published":
-            raise gr.Error("Pick a published clip to remix.")
+        acc = require(acc)
+        clip = studio.library.remix_source(acc, clip_id)
         return (clip.prompt, list(clip.cameo_handles), clip.meta.get("duration_s", 4), clip.meta.get("aspect", "16:9"),
                 clip.id, "Loaded into Create: your own permissions are checked again for every cameo.")
 
-    refresh_btn.click(friendly(lambda: feed_view(studio)), None, [table, pick], api_name="feed")
-    pick.change(friendly(lambda cid: _playable(studio, cid)), [pick], [player])
+    @friendly
+    def report(acc, clip_id, cat, text):
+        acc = require(acc)
+        if not clip_id:
+            raise gr.Error("Pick a clip to report.")
+        if not cat:
+            raise gr.Error("Choose what is wrong with the clip.")
+        receipt = studio.moderation.report(acc, clip_id, cat, text or "")
+        said = receipt.message.text[:1].upper() + receipt.message.text[1:] + "."
+        if receipt.duplicate:
+            said = "You had already reported this clip; it counts once. " + said
+        return said, report_rows(studio, acc), ""
+
+    view = friendly(lambda acc, only: feed_view(studio, acc, only))
+    feed_outs = [table, pick, notice, following]
+    refresh_btn.click(view, [account, following], feed_outs, api_name="feed")
+    following.input(view, [account, following], feed_outs)
+    pick.change(friendly(lambda acc, cid: _playable(studio, acc, cid)), [account, pick], [player])
     remix_btn.click(remix, [account, pick], [prompt, cameos, duration, aspect, remix_of, remix_md])
-    return lambda: feed_view(studio), [table, pick]
+    report_btn.click(report, [account, pick, category, details], [report_md, reports, details], api_name="report")
+    reports_btn.click(friendly(lambda acc: report_rows(studio, require(acc))), [account], [reports],
+                      api_name="my_reports")
+    return view, [account, following], feed_outs
 
 
 def build_appearances(studio: Studio, account: gr.State):
@@ -83,7 +177,23 @@ def build_appearances(studio: Studio, account: gr.State):
         refresh_btn = gr.Button("Refresh", elem_id="appearances-refresh")
     player = gr.Video(label="Clip", interactive=False, elem_id="appearance-video", height=PLAYER_HEIGHT)
     gr.Markdown("### Inbox")
-    inbox = gr.Dataframe(headers=["when", "kind", "notice"], label="Inbox", interactive=False, elem_id="inbox")
+    inbox = gr.Dataframe(headers=["when", "kind", "notice"], label="Inbox", interactive=False, elem_id="inbox",
+                         wrap=True)
+    gr.Markdown("### Clips waiting for my approval\nWhere you asked to approve clips with your cameo before they "
+                "go out (My cameo tab), they wait here.")
+    approvals = gr.Dataframe(headers=APPROVAL_COLUMNS, interactive=False, elem_id="approvals", wrap=True)
+    with gr.Row():
+        approval_pick = gr.Textbox(label="Clip id", elem_id="approval-clip")
+        approve_btn = gr.Button("Approve publication", elem_id="approve-publication-btn")
+        decline_btn = gr.Button("Decline", variant="stop", elem_id="decline-publication-btn")
+    gr.Markdown("### Moderators' decisions about my clips\nA takedown or a suspension can be appealed once; "
+                "the appeal's decision is final.")
+    decisions = gr.Dataframe(headers=DECISION_COLUMNS, interactive=False, elem_id="decisions", wrap=True)
+    with gr.Row():
+        case = gr.Textbox(label="Case", placeholder="its first characters", elem_id="appeal-case")
+        appeal_text = gr.Textbox(label="Why it should be looked at again", max_length=1000, elem_id="appeal-text")
+        appeal_btn = gr.Button("Appeal", elem_id="appeal-btn")
+    said = gr.Markdown(elem_id="appearances-status")
 
     @friendly
     def delete(acc, clip_id):
@@ -92,10 +202,28 @@ def build_appearances(studio: Studio, account: gr.State):
             raise gr.Error("Pick a clip first.")
         studio.library.delete(acc, clip_id)
         sweep_cached_clips(studio.library)
-        return appearances_view(studio, acc)
+        return (*appearances_view(studio, acc), "Deleted.")
 
-    outs = [table, pick, inbox]
-    refresh_btn.click(friendly(lambda acc: appearances_view(studio, acc)), [account], outs)
-    delete_btn.click(delete, [account, pick], outs)
-    pick.change(friendly(lambda cid: _playable(studio, cid)), [pick], [player])
+    @friendly
+    def answer(acc, clip_id, yes: bool):
+        acc = require(acc)
+        clip_id = (clip_id or "").strip()
+        clip = (studio.library.approve_publication if yes else studio.library.decline_publication)(acc, clip_id)
+        return (*appearances_view(studio, acc), f"Clip {clip.id} is now {clip.status}.")
+
+    @friendly
+    def appeal(acc, short, text):
+        acc = require(acc)
+        studio.moderation.appeal(acc, _case_id(studio, acc, short), text or "")
+        return (*appearances_view(studio, acc), "Your appeal was received and goes back to a moderator.")
+
+    outs = [table, pick, inbox, approvals, decisions]
+    refresh_btn.click(friendly(lambda acc: appearances_view(studio, acc)), [account], outs, api_name="appearances")
+    delete_btn.click(delete, [account, pick], [*outs, said])
+    approve_btn.click(lambda acc, c: answer(acc, c, True), [account, approval_pick], [*outs, said],
+                      api_name="approve_publication")
+    decline_btn.click(lambda acc, c: answer(acc, c, False), [account, approval_pick], [*outs, said],
+                      api_name="decline_publication")
+    appeal_btn.click(appeal, [account, case, appeal_text], [*outs, said], api_name="appeal")
+    pick.change(friendly(lambda acc, cid: _playable(studio, acc, cid)), [account, pick], [player])
     return (lambda acc: appearances_view(studio, acc)), outs
