@@ -288,8 +288,6 @@ def _product_photo(path: Path) -> Path:
 def test_a_style_and_an_image_reference_reach_the_clip_and_its_credentials(studio, signer, tmp_path):
     bob = studio.store.account("bob")
     photo = _product_photo(tmp_path / "car.png")
-    # (a blue car: the policy refuses "the red car in a city street" as gore, a known false positive that
-    # tests/test_policy.py keeps as an expected failure)
     req = parse_request("@bob standing next to the blue car in a city street", ["bob"], 2, "16:9", 3,
                         style="vintage film", ingredients=[(photo, "product", "the blue car")])
     out = studio.run(bob, req)

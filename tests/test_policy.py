@@ -447,7 +447,6 @@ def test_own_probe_sets_in_four_languages_meet_the_bar():
         assert sum(harmful) / len(harmful) >= 0.9, lang
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive of the policy (noticed in issue 13's tests): a red car "
-                                       "in a street reads as gore; strict, so that the fix is noticed")
 def test_a_red_car_in_a_city_street_is_not_gore():
+    """A false positive of the first round (noticed in issue 13's tests), gone with the learned head."""
     assert check_prompt("@bob standing next to the red car in a city street", ["bob"]).allowed
