@@ -430,11 +430,11 @@ def _lattice_score(peaks: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> float:
 
 
 def _with_fractions(lags: list[np.ndarray]) -> list[np.ndarray]:
-    """Each peak, and its half and third: content can outshine the first lattice peak but rarely all of
-    its multiples, so the period may show first as its double or triple."""
+    """Each peak, its half, third and double: content can outshine the first lattice peak but rarely all
+    of its multiples, so the period may show first as its double or triple (or, upscaled, its half)."""
     out = []
     for lag in lags:
-        out.extend(lag / k for k in (1, 2, 3) if np.hypot(*lag) / k >= PERIOD_RANGE[0])
+        out.extend(lag * k for k in (1, 1 / 2, 1 / 3, 2) if PERIOD_RANGE[0] <= np.hypot(*lag) * k <= PERIOD_RANGE[1])
     return out
 
 
@@ -456,7 +456,10 @@ def find_lattices(picture: np.ndarray, source: tuple[int, int], count: int = LAT
             cos = abs(float(v1 @ v2)) / (np.hypot(*v1) * np.hypot(*v2))
             if not 0.7 <= ratio <= 1.45 or cos > np.sin(np.radians(MAX_TILT_DEG)):
                 continue
-            scored.append((_lattice_score(peaks, v1, v2), v1, v2))
+            # Most re-shares keep the aspect ratio (a one-side crop resized back changes it by ~11%):
+            # a square lattice is likelier than a stretched one of the same score.
+            prior = 1.0 if abs(np.log(ratio)) < 0.15 else 0.6
+            scored.append((prior * _lattice_score(peaks, v1, v2), v1, v2))
     scored.sort(key=lambda s: -s[0])
     return [_refine(ac, v1, v2) for _, v1, v2 in scored[:count]]
 
