@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from identity.audit import append_event
-from identity.clips import Clip, ClipCameoRow, ClipRow, Notice, NoticeRow, delete_files, notify, remove_clip, to_clip
+from identity.clips import Clip, ClipCameoRow, ClipManifestRow, ClipRow, Notice, NoticeRow, StoredManifest, \
+    delete_files, notify, remove_clip, to_clip
 from identity.consent import ConsentLedger, Refusal
 from identity.errors import IdentityError
 from identity.store import Account, Store
@@ -40,9 +41,11 @@ class ClipLibrary:
         return self.store.media_dir / clip.file
 
     def save(self, requester: Account, cameo_ids: list[str], src: Path, *, clip_id: str, prompt: str, meta: dict,
-             publish: bool, remix_of: str | None = None) -> SavedClip | Refusal:
+             publish: bool, remix_of: str | None = None, manifest=None) -> SavedClip | Refusal:
         """Store a finished clip (draft or published) if every cameo's consent still holds.
 
+        manifest: the clip's signed Content Credentials (safety.provenance.SignedManifest), kept with
+        it so that a copy stripped of them can have them recovered by its mark.
         On a refusal the file at `src` is deleted: a clip whose grant no longer
         holds is discarded, never shown.
         """
@@ -60,6 +63,9 @@ class ClipLibrary:
                               created_at=now, published_at=now if publish else None)
                 s.add(row)
                 s.flush()
+                if manifest is not None:
+                    s.add(ClipManifestRow(clip_id=clip_id, manifest_store=manifest.manifest_store,
+                                          report=manifest.report_json, signed_at=now))
                 for cid, owner in zip(list(dict.fromkeys(cameo_ids)), owners):
                     s.add(ClipCameoRow(clip_id=clip_id, cameo_id=cid, owner_id=owner.id, owner_handle=owner.handle))
                     if owner.id != requester.id:
@@ -119,6 +125,12 @@ class ClipLibrary:
         with self.store.reader() as s:
             row = s.get(ClipRow, clip_id)
             return to_clip(s, row) if row else None
+
+    def manifest(self, clip_id: str) -> StoredManifest | None:
+        """The Content Credentials the studio signed for this clip, if it kept them."""
+        with self.store.reader() as s:
+            row = s.get(ClipManifestRow, clip_id)
+            return StoredManifest(row.clip_id, row.manifest_store, row.report, row.signed_at) if row else None
 
     def feed(self, limit: int = FEED_LIMIT) -> list[Clip]:
         """Published clips, newest first."""

@@ -32,6 +32,7 @@ from pipeline.sound import EspeakSynth, VoiceSynth, make_soundtrack
 from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoRef, GenerationBackend, Progress, \
     ProgressFn, RenderSpec, VoiceReference
 from safety.firewall import FirewallResult, check_faces
+from safety.audio_mark import embed_audio
 from safety.invisible_mark import embed_frames
 from safety.moderation import moderate_frames
 from safety.policy import OwnerInstructions, check_prompt
@@ -238,10 +239,10 @@ class JobRunner:
                                     _boxes_per_frame(firewall, len(video.frames)), seed=clip_id)
         frames = embed_frames(frames, clip_id)
         raw, signed = work / "raw.mp4", work / f"{clip_id}.mp4"
-        write_mp4(raw, frames, video.fps, sound.audio, sound.sample_rate)
+        write_mp4(raw, frames, video.fps, embed_audio(sound.audio, sound.sample_rate, clip_id), sound.sample_rate)
         prompt_sha = hashlib.sha256(req.prompt.encode()).hexdigest()
         consent = tuple((g.consent.id, g.consent.sha256) for g in grant.cameos)
-        sign_clip(raw, signed, self.signer, ProvenanceInfo(
+        manifest = sign_clip(raw, signed, self.signer, ProvenanceInfo(
             clip_id=clip_id, title=f"Cameo Studio clip {clip_id}", creator_handle=requester.handle,
             backend=video.backend, model=video.model, prompt_sha256=prompt_sha, consent_records=consent,
             studio_version=STUDIO_VERSION))
@@ -256,7 +257,7 @@ class JobRunner:
             "strict": strict,
         }
         saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
-                                  publish=publish, remix_of=req.remix_of)
+                                  publish=publish, remix_of=req.remix_of, manifest=manifest)
         if isinstance(saved, Refusal):
             raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids))
         return JobResult(saved.clip, saved.path, meta)
