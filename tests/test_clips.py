@@ -206,7 +206,7 @@ def test_migrations_build_exactly_the_schema_the_code_declares(store):
 
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0005"
 
 
 def test_audit_command_verifies_the_configured_database(store, database_url, alice_and_bob, tmp_path):
