@@ -5,10 +5,11 @@ captioned and cut; the mark must name the clip through all of it. The design is 
 for broadcast monitoring (Philips' JAWS, Kalker et al. 1999) with self-referencing geometric
 synchronisation (Kutter 1998):
 
-- **One tile, repeated.** A 128x128 pixel tile of 32x32 "waxels" (4x4 pixel cells, smoothed) is
-  tiled over every frame. Each waxel holds a known synchronisation chip plus one chip of the coded
-  payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at rate 1/3, each
-  coded bit spread over three or four waxels by a keyed carrier). The pattern is the same in every
+- **One tile, repeated.** A 128x128 pixel tile is tiled over every frame. It is the sum of two
+  layers: known synchronisation chips in 4x4 pixel cells (32x32 of them, a quarter of the power),
+  and the coded payload in 8x8 pixel cells (the 64-bit clip id and a 24-bit keyed check,
+  convolutionally coded at rate 1/2, each coded bit on one or two cells of a tile under a keyed
+  carrier; 8x8 cells are what H.264 keeps at CRF 35-40). The pattern is the same in every
   frame, so a reader can average frames: content that moves averages away, the mark does not,
   which is what carries it through CRF 40, frame-rate and speed changes, trims and noise.
 - **Luminance, masked.** The pattern is added to Y only (the same amount to R, G and B), scaled
