@@ -3,27 +3,30 @@
 A re-shared clip is re-encoded, rescaled, cropped, reframed to 9:16, flipped, tilted, recoloured,
 captioned and cut; the mark must name the clip through all of it. The design is the classical one
 for broadcast monitoring (Philips' JAWS, Kalker et al. 1999) with self-referencing geometric
-synchronisation (Kutter 1998):
+synchronisation (Kutter 1998) and informed embedding (Malvar and Florencio's improved spread
+spectrum, 2003):
 
 - **One tile, repeated.** A 128x128 pixel tile is tiled over every frame. It is the sum of two
-  layers: known synchronisation chips in 4x4 pixel cells (32x32 of them, a quarter of the power),
-  and the coded payload in 8x8 pixel cells (the 64-bit clip id and a 24-bit keyed check,
-  convolutionally coded at rate 1/2, each coded bit on one or two cells of a tile under a keyed
-  carrier; 8x8 cells are what H.264 keeps at CRF 35-40). The pattern is the same in every
-  frame, so a reader can average frames: content that moves averages away, the mark does not,
-  which is what carries it through CRF 40, frame-rate and speed changes, trims and noise.
-- **Luminance, masked.** The pattern is added to Y only (the same amount to R, G and B), scaled
-  by the local texture of each frame, since texture hides it, and faded out towards black and
-  white, where it would clip (a letterbox bar or a night sky is never pushed below 0; pixels at 0
-  simply carry none of it, and the rest of the frame carries the whole payload). Saturation edits
-  do not touch Y; brightness and contrast are an offset and a gain that the reader's local
-  normalisation removes.
+  layers on the same 8x8 pixel cells (16x16 of them): known synchronisation chips, and the coded
+  payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at rate 1/2, each
+  coded bit on one or two cells under a keyed carrier). 8x8 cells are what H.264 keeps at CRF 40
+  and what survives halving the size. The pattern is the same in every frame, so a reader averages
+  frames: content that moves averages away, the mark does not.
+- **Luminance, masked.** The pattern is added to Y only (the same amount to R, G and B), scaled by
+  the local texture of each frame (texture hides it; a flat sky or a cheek gets little, so it shows
+  no mottle there), and faded out towards black and white, where it would clip: a letterbox bar or a
+  night sky is never pushed below 0. Saturation edits do not touch Y; brightness and contrast are an
+  offset and a gain that the reader's local normalisation removes.
+- **Informed.** The embedder knows the clip. Before marking it runs the reader on the clip's own
+  average picture and spends the payload's power where the picture works against a bit and less
+  where it already helps, so that what the reader sees is the word, not the content. This holds
+  best for edits that keep most of the picture, and costs nothing in visibility (same total power).
 - **Geometry from the tiling itself.** A tiled pattern makes the autocorrelation of a frame peak on
   the lattice of tile periods, whatever the crop, scale, aspect change or small rotation. The
-  reader finds the two lattice vectors (sub-pixel, fitted over several peaks), warps the frame
-  back to tile coordinates, folds every tile onto one, and finds the tile's translation by
-  correlating with the synchronisation chips, in all eight orientations of the square (a
-  horizontal flip, or a clip turned by 90 degrees, is one of them).
+  reader finds candidate lattices (a strong peak and its square partner, or two peaks), warps the
+  average picture back to tile coordinates at the marked scale, folds every tile onto one and
+  finds the tile's translation by correlating with the synchronisation chips, in all eight
+  orientations of the square (a horizontal flip, or a clip turned by 90 degrees, is one of them).
 - **Never a wrong id.** A word is accepted only when the synchronisation peak stands at least
   SYNC_MIN_Z standard deviations above its surface and the 24-bit keyed check matches; the clip
   id must then still be one the studio stored.
@@ -37,6 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
 import av
 import cv2
 import numpy as np
@@ -48,34 +52,44 @@ ID_BITS = 4 * CLIP_ID_HEX
 CHECK_BITS = 24
 PAYLOAD_BITS = ID_BITS + CHECK_BITS
 TILE = 128  # pixels of the marked frame
-# Two layers share the tile. Synchronisation: fine 4x4 pixel cells, whose many chips find the lattice
-# and the tile's shift precisely. Payload: coarse 8x8 cells, which H.264 keeps at CRF 40 where 4x4
-# cells of the same strength are quantized away.
-SYNC_CELL, PAYLOAD_CELL = 4, 8
-SYNC_GRID, GRID = TILE // SYNC_CELL, TILE // PAYLOAD_CELL
-SYNC_SMOOTH, PAYLOAD_SMOOTH = 1.0, 2.0  # pixels of blur, so that cell edges do not show
+CELL = 8
+GRID = TILE // CELL
+CELL_SMOOTH = 1.0  # pixels of blur, so that cell edges do not show
+SYNC_CELL, SYNC_SMOOTH = 4, 0.8
 MIN_SIDE = 2 * TILE  # a frame must hold two tiles each way for the lattice to be found
 # Convolutional code, rate 1/2, constraint length 7 (the NASA/802.11 generators).
 _GENERATORS = (0o171, 0o133)
 _MEMORY = 6
 CODED_BITS = len(_GENERATORS) * (PAYLOAD_BITS + _MEMORY)
-SYNC_SHARE = 0.25  # of the pattern's power: the rest carries the payload
-_KEY = b"cameo-studio/invisible-mark/v2"
+SYNC_SHARE = 0.2  # of the pattern's power: the rest carries the payload
+_KEY = b"cameo-studio/invisible-mark/v3"
 _CLIP_ID = re.compile(rf"^[0-9a-f]{{{CLIP_ID_HEX}}}$")
 
-# Strength: luminance change per unit of pattern = clip(BASE + TEXTURE * local texture, MIN, MAX),
-# then the whole frame scaled down if its PSNR would fall below TARGET_PSNR_DB.
-STRENGTH_BASE, STRENGTH_TEXTURE, STRENGTH_MIN, STRENGTH_MAX = 1.5, 0.3, 1.0, 5.0
+# Strength: luminance change per unit of pattern = clip(TEXTURE * local texture, FLAT, MAX), faded
+# out near black and white, then the whole frame scaled down if its PSNR would fall below TARGET_PSNR_DB.
+STRENGTH_TEXTURE, STRENGTH_FLAT, STRENGTH_MAX = 0.75, 0.7, 6.0
 TARGET_PSNR_DB = 40.3
-DARK_FADE, BRIGHT_FADE = 24.0, 24.0  # luminance levels over which the mark fades in from black / white
+DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fades in from black / white
+# Informed embedding: per coded bit, the payload amplitude is chosen so the reader sees at least the
+# margin, within [INFORMED_MIN, INFORMED_MAX] times the plain amplitude, the layer's power unchanged.
+INFORMED_MIN, INFORMED_MAX = 0.4, 2.5
+INFORMED_FRAMES = 24  # frames averaged to know what the reader will see
+INFORMED_ROUNDS = 1
 
 # Reading.
-DEFAULT_DECODE_FRAMES = 72  # 3 s at 24 fps: enough averaging for CRF 40, within the read budget
-WORK_AREA = 480_000  # frames larger than this many pixels are shrunk before analysis
-PERIOD_RANGE = (44.0, 320.0)  # tile period in working pixels: scales ~0.35x to 2.5x of the marked frame
+DEFAULT_DECODE_FRAMES = 120  # reference frames decoded at most (5 s at 24 fps)
+WORK_AREA = 250_000  # pictures larger than this many pixels are shrunk to find the lattice
+PERIOD_RANGE = (44.0, 320.0)  # tile period in working pixels
 MAX_TILT_DEG = 12.0
-SYNC_MIN_Z = 6.0
+SYNC_MIN_Z = 5.0
 LATTICES_TRIED = 8  # candidate lattices checked against the synchronisation chips, best first
+COMB_HARMONIC, COMB_STEP, COMB_BAND, COMB_MIN_Z = 12, 0.003, (0.02, 0.3), 4.0
+# The sides of the studio's output sizes (pipeline.types.ASPECTS): a re-share that rescales to a standard
+# size maps one of them onto one of the picture's sides, so those ratios are tried as scales.
+STUDIO_SIDES = (480, 832)
+_WHITEN_HIGHPASS, _NORM_SIGMA = 3.0, 8.0  # pixels of the marked scale
+EMBED_HIGHPASS = 3.0
+EQUALISER_FLOOR = 0.02
 
 
 @dataclass(frozen=True)
@@ -123,7 +137,7 @@ def clip_id_from_bits(bits: np.ndarray) -> str | None:
 
 @lru_cache(maxsize=1)
 def _trellis() -> tuple[np.ndarray, np.ndarray]:
-    """For each (state, input bit): the next state and the three output bits."""
+    """For each (state, input bit): the next state and the output bits."""
     states = np.arange(1 << _MEMORY)
     nxt = np.zeros((len(states), 2), np.int64)
     out = np.zeros((len(states), 2, len(_GENERATORS)), np.uint8)
@@ -148,7 +162,7 @@ def viterbi_decode(soft: np.ndarray, n_bits: int) -> np.ndarray:
     """Maximum-likelihood bits for soft values (positive: a 1 was sent), the encoder ending in state 0."""
     nxt, out = _trellis()
     n_states = len(nxt)
-    sym = out.astype(np.float64) * 2 - 1  # (state, bit, 3)
+    sym = out.astype(np.float64) * 2 - 1  # (state, bit, outputs)
     soft = np.asarray(soft, np.float64).reshape(-1, len(_GENERATORS))
     # Each next state n is reached from two states with input bit n >> (MEMORY - 1).
     n = np.arange(n_states)
@@ -157,9 +171,9 @@ def viterbi_decode(soft: np.ndarray, n_bits: int) -> np.ndarray:
     metric = np.full(n_states, -np.inf)
     metric[0] = 0.0
     choices = np.zeros((len(soft), n_states), np.int8)
+    branch_sym = sym[prev, bit_in[:, None]]  # (n_states, 2, outputs)
     for t, r in enumerate(soft):
-        branch = sym[prev, bit_in[:, None]] @ r  # (n_states, 2)
-        cand = metric[prev] + branch
+        cand = metric[prev] + branch_sym @ r
         pick = np.argmax(cand, axis=1)
         choices[t] = pick
         metric = cand[n, pick]
@@ -174,9 +188,9 @@ def viterbi_decode(soft: np.ndarray, n_bits: int) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _keyed_layout() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Synchronisation chips, payload carriers (both +-1) and which coded bit each waxel carries."""
+    """Synchronisation chips, payload carriers (both +-1 per cell) and which coded bit each cell carries."""
     rng = np.random.default_rng(int.from_bytes(hashlib.blake2b(_KEY, digest_size=8).digest(), "big"))
-    sync = rng.choice([-1.0, 1.0], size=(SYNC_GRID, SYNC_GRID))
+    sync = rng.choice([-1.0, 1.0], size=(TILE // SYNC_CELL, TILE // SYNC_CELL))
     carrier = rng.choice([-1.0, 1.0], size=(GRID, GRID))
     which = rng.permutation(np.arange(GRID * GRID) % CODED_BITS).reshape(GRID, GRID)
     return sync, carrier, which
@@ -188,39 +202,50 @@ def _gaussian_response(sigma: float) -> np.ndarray:
     return np.exp(-2 * (np.pi * sigma) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
 
 
-def _cells(values: np.ndarray, smooth: float) -> np.ndarray:
-    """A grid of cell values as a TILE x TILE tile, smoothed cyclically so the tile repeats seamlessly."""
+@lru_cache(maxsize=2)
+def _shape_response(smooth: float | None = None) -> np.ndarray:
+    """The embedded shape of a cell (blurred) with no energy below the reader's band: power the reader
+    would throw away (and that would show as mottle) is never embedded."""
+    smooth = CELL_SMOOTH if smooth is None else smooth
+    return _gaussian_response(smooth) * (1 - _gaussian_response(EMBED_HIGHPASS))
+
+
+def _cells(values: np.ndarray, smooth: float | None = None) -> np.ndarray:
+    """An array of cell values as a TILE x TILE tile, shaped cyclically (the tile repeats seamlessly)."""
     cell = TILE // values.shape[0]
     tile = np.kron(values, np.ones((cell, cell)))
-    return np.real(np.fft.ifft2(np.fft.fft2(tile) * _gaussian_response(smooth)))
+    return np.real(np.fft.ifft2(np.fft.fft2(tile) * _shape_response(smooth)))
 
 
 def _unit(tile: np.ndarray) -> np.ndarray:
     return tile / tile.std()
 
 
-@lru_cache(maxsize=64)
-def pattern_tile(clip_id: str) -> np.ndarray:
-    """The clip's TILE x TILE pattern, unit RMS, float32."""
-    sync, carrier, which = _keyed_layout()
-    coded = conv_encode(payload_bits(clip_id)).astype(np.float64) * 2 - 1
-    tile = (np.sqrt(SYNC_SHARE) * _unit(_cells(sync, SYNC_SMOOTH))
-            + np.sqrt(1 - SYNC_SHARE) * _unit(_cells(carrier * coded[which], PAYLOAD_SMOOTH)))
+@lru_cache(maxsize=1)
+def _sync_layer() -> np.ndarray:
+    sync, _, _ = _keyed_layout()
+    return _unit(_cells(sync, SYNC_SMOOTH))
+
+
+def _coded_signs(clip_id: str) -> np.ndarray:
+    return conv_encode(payload_bits(clip_id)).astype(np.float64) * 2 - 1
+
+
+def pattern_tile(clip_id: str, gains: np.ndarray | None = None) -> np.ndarray:
+    """The clip's TILE x TILE pattern, unit RMS, float32. gains: per coded bit amplitude (informed embedding)."""
+    _, carrier, which = _keyed_layout()
+    coded = _coded_signs(clip_id)
+    if gains is not None:
+        coded = coded * gains
+    payload = _unit(_cells(carrier * coded[which]))
+    tile = np.sqrt(SYNC_SHARE) * _sync_layer() + np.sqrt(1 - SYNC_SHARE) * payload
     return _unit(tile).astype(np.float32)
-
-
-def _payload_response() -> np.ndarray:
-    """What embedding and reading do to a payload cell: its smoothing, then the reader's high-pass."""
-    return _gaussian_response(PAYLOAD_SMOOTH) * (1 - _gaussian_response(_PAYLOAD_HIGHPASS))
 
 
 @lru_cache(maxsize=1)
 def _sync_template() -> np.ndarray:
-    """The synchronisation chips as the reader sees them: smoothed, high-passed like a read frame."""
-    sync, _, _ = _keyed_layout()
-    tile = np.kron(sync, np.ones((SYNC_CELL, SYNC_CELL)))
-    response = _gaussian_response(SYNC_SMOOTH) * (1 - _gaussian_response(_SYNC_HIGHPASS))
-    return np.real(np.fft.ifft2(np.fft.fft2(tile) * response)).astype(np.float32)
+    """The synchronisation chips as the reader sees them (it whitens, as the shape already is)."""
+    return _sync_layer().astype(np.float32)
 
 
 # ---- embedding -------------------------------------------------------------------------------------
@@ -232,16 +257,27 @@ def _check_frames(frames: np.ndarray) -> None:
 
 
 def _luma(frame: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+
+
+_MASK_KERNEL = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
 
 
 def strength(luma: np.ndarray) -> np.ndarray:
-    """How much luminance the pattern may move at each pixel: more in texture, none at black or white."""
-    detail = luma - cv2.GaussianBlur(luma, (0, 0), 1.5)
-    texture = np.sqrt(cv2.GaussianBlur(detail * detail, (0, 0), 4.0))
-    amp = np.clip(STRENGTH_BASE + STRENGTH_TEXTURE * texture, STRENGTH_MIN, STRENGTH_MAX)
-    fade = np.minimum(np.clip(luma / DARK_FADE, 0, 1), np.clip((255.0 - luma) / BRIGHT_FADE, 0, 1))
-    return amp * cv2.GaussianBlur(fade, (0, 0), 2.0)
+    """How much luminance the pattern may move at each pixel: more in texture, little in flat areas (where
+    any pattern shows), none at black or white. Measured at half size (texture at the cells' scale)."""
+    h, w = luma.shape
+    small = cv2.resize(luma, (w // 2, h // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
+    detail = small - cv2.GaussianBlur(small, (0, 0), 1.0)
+    texture = np.sqrt(cv2.GaussianBlur(detail * detail, (0, 0), 1.5))
+    # Texture masks a pattern laid over it, not one laid next to it: an edge beside a flat cheek or sky
+    # must not raise the strength on the flat side, so the map is the least texture nearby.
+    texture = cv2.GaussianBlur(cv2.erode(texture, _MASK_KERNEL), (0, 0), 1.5)
+    amp = np.clip(STRENGTH_TEXTURE * 2.0 * texture, STRENGTH_FLAT, STRENGTH_MAX)
+    dark = cv2.erode(small, np.ones((3, 3), np.uint8))
+    bright = cv2.dilate(small, np.ones((3, 3), np.uint8))
+    fade = np.minimum(np.clip(dark / DARK_FADE, 0, 1), np.clip((255.0 - bright) / BRIGHT_FADE, 0, 1))
+    return cv2.resize(amp * fade, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _tiled(tile: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -249,50 +285,74 @@ def _tiled(tile: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.tile(tile, reps)[:height, :width]
 
 
-def embed_frame(frame: np.ndarray, pattern: np.ndarray) -> np.ndarray:
-    """One (H, W, 3) uint8 RGB frame with the tiled pattern (H, W) added to its luminance."""
-    delta = strength(_luma(frame)) * pattern
+def _add_luma(frame: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """frame + delta on R, G and B alike, rounded and clipped (an equal RGB change moves Y only)."""
     mse = float(np.mean(delta * delta))
     limit = 255.0 ** 2 / 10 ** (TARGET_PSNR_DB / 10)
     if mse > limit:
-        delta *= np.sqrt(limit / mse)
-    out = frame.astype(np.float32) + delta[:, :, None]
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+        delta = delta * np.float32(np.sqrt(limit / mse))
+    return cv2.add(frame, cv2.merge([delta, delta, delta]), dtype=cv2.CV_8U)
+
+
+def embed_frame(frame: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """One (H, W, 3) uint8 RGB frame with the tiled pattern (H, W) added to its luminance."""
+    return _add_luma(frame, strength(_luma(frame)) * pattern)
+
+
+def _informed_gains(clip_id: str, frames: np.ndarray, strengths: list[np.ndarray]) -> np.ndarray:
+    """Per coded bit, how much payload amplitude the clip needs: the reader is run on the clip's average
+    picture, unmarked and marked, and the payload's power moved to the bits the picture works against
+    (same total power)."""
+    step = max(1, len(frames) // INFORMED_FRAMES)
+    picks = range(0, len(frames), step)
+    host = np.mean([_luma(frames[i]).astype(np.float32) for i in picks], axis=0)
+    s_mean = np.mean([strengths[i] for i in picks], axis=0)
+    height, width = host.shape
+    coded = _coded_signs(clip_id)
+
+    def soft(amp: np.ndarray | None) -> np.ndarray:
+        picture = host if amp is None else host + s_mean * _tiled(pattern_tile(clip_id, amp), height, width)
+        view = _tile_view(picture, np.array([TILE, 0.0]), np.array([0.0, TILE]), 0.0, (height, width))
+        return _soft_bits(view.payload) * coded
+
+    base = soft(None)
+    amp = np.ones(CODED_BITS)
+    for _ in range(INFORMED_ROUNDS):
+        gain = np.maximum((soft(amp) - base) / amp, 1e-6)  # what a unit of amplitude adds to each bit, as read
+        # The margin every bit should reach: the largest for which the amplitudes keep the layer's power.
+        low, high = 0.0, float(np.max(gain) * INFORMED_MAX + np.max(np.abs(base)))
+        for _ in range(30):
+            margin = (low + high) / 2
+            trial = np.clip((margin - base) / gain, INFORMED_MIN, INFORMED_MAX)
+            low, high = (margin, high) if np.mean(trial ** 2) <= 1.0 else (low, margin)
+        amp = np.clip((low - base) / gain, INFORMED_MIN, INFORMED_MAX)
+    return amp
 
 
 def embed_frames(frames: np.ndarray, clip_id: str) -> np.ndarray:
     """Every frame of a (T, H, W, 3) uint8 RGB clip carrying the clip id; a new array."""
     _check_frames(frames)
+    payload_bits(clip_id)
     height, width = frames.shape[1:3]
-    tile = pattern_tile(clip_id)
     if min(height, width) < MIN_SIDE:
         raise SafetyError("frame_too_small", f"frames of {width}x{height} are too small to carry the invisible "
                                              f"mark; at least {MIN_SIDE}x{MIN_SIDE} is needed")
-    pattern = _tiled(tile, height, width)
-    return np.stack([embed_frame(f, pattern) for f in frames])
+    strengths = [strength(_luma(f)) for f in frames]
+    gains = _informed_gains(clip_id, frames, strengths)
+    pattern = _tiled(pattern_tile(clip_id, gains), height, width)
+    return np.stack([_add_luma(f, s * pattern) for f, s in zip(frames, strengths)])
 
 
-# ---- reading: from frames to one whitened picture --------------------------------------------------
+# ---- reading: from frames to one picture -----------------------------------------------------------
 
-_SYNC_HIGHPASS, _PAYLOAD_HIGHPASS = 3.0, 5.0  # pixels: each layer's reading keeps its own band
-_NORM_SIGMA = 8.0
-
-
-def whiten(luma: np.ndarray, highpass: float) -> np.ndarray:
+def whiten(picture: np.ndarray, highpass: float | None = None, norm: float | None = None) -> np.ndarray:
     """Content removed as far as it can be: high-pass, then divided by the local level of detail
     (which also undoes a contrast change), clipped so that no edge dominates."""
-    detail = luma - cv2.GaussianBlur(luma, (0, 0), highpass)
-    level = np.sqrt(cv2.GaussianBlur(detail * detail, (0, 0), _NORM_SIGMA))
-    out = detail / (level + 1.0)
-    return np.clip(out, -2.5, 2.5)
-
-
-def _working(luma: np.ndarray) -> np.ndarray:
-    h, w = luma.shape
-    if h * w <= WORK_AREA:
-        return luma
-    f = np.sqrt(WORK_AREA / (h * w))
-    return cv2.resize(luma, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    highpass = _WHITEN_HIGHPASS if highpass is None else highpass
+    norm = _NORM_SIGMA if norm is None else norm
+    detail = picture - cv2.GaussianBlur(picture, (0, 0), highpass)
+    level = np.sqrt(cv2.GaussianBlur(detail * detail, (0, 0), norm))
+    return np.clip(detail / (level + 1.0), -2.5, 2.5)
 
 
 class LumaAverage:
@@ -303,9 +363,8 @@ class LumaAverage:
         self.count = 0
 
     def add(self, luma: np.ndarray) -> None:
-        luma = np.asarray(luma, np.float32)
         if self.total is None:
-            self.total = luma.copy()
+            self.total = np.asarray(luma, np.float32).copy()
         elif luma.shape == self.total.shape:
             self.total += luma
         else:
@@ -317,6 +376,18 @@ class LumaAverage:
 
 
 # ---- reading: the lattice --------------------------------------------------------------------------
+
+def _working(luma: np.ndarray) -> tuple[np.ndarray, float]:
+    """The picture shrunk to at most WORK_AREA pixels for the lattice search, and the factor used."""
+    h, w = luma.shape
+    if h * w <= WORK_AREA:
+        return luma, 1.0
+    f = np.sqrt(WORK_AREA / (h * w))
+    return cv2.resize(luma, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA), f
+
+
+_REACH = 0.47  # of the picture's size: the longest lag the (cyclic) autocorrelation shows
+
 
 def _block_grid_mask(shape: tuple[int, int], source: tuple[int, int]) -> np.ndarray:
     """1 except on the spectral lines of a codec's 4/8/16 pixel block grid, 0 there.
@@ -343,32 +414,23 @@ def _autocorrelation(picture: np.ndarray, source: tuple[int, int]) -> np.ndarray
     spectrum = np.fft.rfft2(picture - picture.mean())
     power = np.abs(spectrum) ** 2 * _block_grid_mask(picture.shape, source)
     ac = np.fft.irfft2(power, s=picture.shape)
-    return np.fft.fftshift(ac / max(float(ac[0, 0]), 1e-12))
+    return np.fft.fftshift(ac / max(float(ac[0, 0]), 1e-12)).astype(np.float32)
 
 
-def _peak_candidates(ac: np.ndarray, horizontal: bool, count: int = 6) -> list[np.ndarray]:
-    """The strongest local maxima of the autocorrelation near one axis, as (dx, dy) lags."""
+def _peaks(ac: np.ndarray, count: int = 12) -> list[tuple[float, np.ndarray]]:
+    """The strongest local maxima of the autocorrelation in the half plane (in noise units, lag (dx, dy))."""
     h, w = ac.shape
     cy, cx = h // 2, w // 2
     ys, xs = np.mgrid[-cy:h - cy, -cx:w - cx]
-    along, across = (xs, ys) if horizontal else (ys, xs)
-    limit = min(PERIOD_RANGE[1], 0.75 * (w if horizontal else h))
-    tan = np.tan(np.radians(MAX_TILT_DEG))
-    region = (along >= PERIOD_RANGE[0]) & (along <= limit) & (np.abs(across) <= tan * along + 2)
-    if not region.any():
-        return []
-    peaks = (ac == cv2.dilate(ac, np.ones((5, 5), np.uint8))) & region
-    idx = np.flatnonzero(peaks)
-    best = idx[np.argsort(ac.flat[idx])[::-1][:count]]
-    return [np.array([xs.flat[i], ys.flat[i]], np.float64) for i in best]
-
-
-def _value(ac: np.ndarray, lag: np.ndarray) -> float:
-    h, w = ac.shape
-    x, y = lag[0] + w // 2, lag[1] + h // 2
-    if not (0 <= x < w - 1 and 0 <= y < h - 1):
-        return 0.0
-    return float(cv2.getRectSubPix(ac, (1, 1), (float(x), float(y)))[0, 0])
+    length = np.hypot(xs, ys)
+    region = (length >= PERIOD_RANGE[0]) & (length <= PERIOD_RANGE[1]) & (np.abs(xs) <= _REACH * w) \
+        & (np.abs(ys) <= _REACH * h) & ((ys > 0) | ((ys == 0) & (xs > 0)))
+    ring = ac[(length > 8) & (length <= PERIOD_RANGE[1])]
+    noise = (ac - float(np.median(ring))) / max(float(ring.std()), 1e-12)
+    is_peak = (ac == cv2.dilate(ac, np.ones((5, 5), np.uint8))) & region
+    idx = np.flatnonzero(is_peak)
+    best = idx[np.argsort(noise.flat[idx])[::-1][:count]]
+    return [(float(noise.flat[i]), np.array([xs.flat[i], ys.flat[i]], np.float64)) for i in best]
 
 
 def _subpixel_peak(ac: np.ndarray, lag: np.ndarray) -> np.ndarray | None:
@@ -380,12 +442,10 @@ def _subpixel_peak(ac: np.ndarray, lag: np.ndarray) -> np.ndarray | None:
     win = ac[y0 - 2:y0 + 3, x0 - 2:x0 + 3]
     dy, dx = np.unravel_index(int(np.argmax(win)), win.shape)
     x, y = x0 + dx - 2, y0 + dy - 2
-    if not (1 <= x < w - 1 and 1 <= y < h - 1):
-        return None
 
     def vertex(a, b, c):
         d = a - 2 * b + c
-        return 0.0 if d >= 0 else 0.5 * (a - c) / d
+        return 0.0 if d >= 0 else float(np.clip(0.5 * (a - c) / d, -0.5, 0.5))
 
     fx = vertex(ac[y, x - 1], ac[y, x], ac[y, x + 1])
     fy = vertex(ac[y - 1, x], ac[y, x], ac[y + 1, x])
@@ -401,89 +461,194 @@ def _refine(ac: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray,
             if (a, b) == (0, 0) or (a < 0 or (a == 0 and b < 0)):
                 continue
             guess = a * v1 + b * v2
-            if abs(guess[0]) > 0.7 * w or abs(guess[1]) > 0.7 * h:
+            if abs(guess[0]) > _REACH * w or abs(guess[1]) > _REACH * h:
                 continue
             found = _subpixel_peak(ac, guess)
             if found is not None and np.hypot(*(found - guess)) < 1.5 + 0.01 * np.hypot(*guess):
                 rows.append((a, b))
                 obs.append(found)
-    if len(rows) < 2:
+    if len(rows) < 2 or np.linalg.matrix_rank(np.array(rows, np.float64)) < 2:
         return v1, v2
-    design = np.array(rows, np.float64)
-    solution, *_ = np.linalg.lstsq(design, np.array(obs), rcond=None)
+    solution, *_ = np.linalg.lstsq(np.array(rows, np.float64), np.array(obs), rcond=None)
     return solution[0], solution[1]
 
 
-def _lattice_score(peaks: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> float:
-    """Mean autocorrelation (local maxima, in noise units) over the lattice points within reach:
-    a true lattice lights up all of them, a chance pair of content peaks only its own two."""
-    h, w = peaks.shape
+def _lattice_support(score: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> float:
+    """Mean peak height (noise units) over the lattice points in reach: a true lattice lights up all of them."""
+    h, w = score.shape
     values = []
     for a in range(0, 4):
         for b in range(-3, 4):
             if a == 0 and b <= 0:
                 continue
             x, y = a * v1 + b * v2
-            if abs(x) > 0.45 * w or abs(y) > 0.45 * h:
+            if abs(x) > _REACH * w or abs(y) > _REACH * h or np.hypot(x, y) < PERIOD_RANGE[0]:
                 continue
-            values.append(peaks[int(round(y)) + h // 2, int(round(x)) + w // 2])
-    return float(np.mean(values)) if len(values) >= 3 else -np.inf
+            values.append(score[int(round(y)) + h // 2, int(round(x)) + w // 2])
+    return float(np.mean(values)) if values else -np.inf
 
 
-def _with_fractions(lags: list[np.ndarray]) -> list[np.ndarray]:
-    """Each peak, its half, third and double: content can outshine the first lattice peak but rarely all
-    of its multiples, so the period may show first as its double or triple (or, upscaled, its half)."""
-    out = []
-    for lag in lags:
-        out.extend(lag * k for k in (1, 1 / 2, 1 / 3, 2) if PERIOD_RANGE[0] <= np.hypot(*lag) * k <= PERIOD_RANGE[1])
-    return out
+def _as_basis(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(near horizontal, near vertical) vectors pointing right and down."""
+    if abs(u[0]) < abs(u[1]):
+        u, v = v, u
+    u = u if u[0] > 0 else -u
+    v = v if v[1] > 0 else -v
+    return u, v
 
 
 def find_lattices(picture: np.ndarray, source: tuple[int, int], count: int = LATTICES_TRIED) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The most likely tile lattices (v1 near horizontal, v2 near vertical), best first.
+    """The most likely tile lattices (v1 near horizontal, v2 near vertical), best first, in picture pixels.
 
     source: (height, width) of the decoded frames the picture was made from (for the block grid).
+    Candidates: every pair of strong peaks at a right angle within the tilt range, and each strong peak
+    with its square partner (most re-shares keep the aspect ratio; a narrow 9:16 reframe leaves too
+    little width for the horizontal peak to stand out).
     """
-    ac = _autocorrelation(picture, source).astype(np.float32)
+    ac = _autocorrelation(picture, source)
     h, w = ac.shape
     ring = ac.copy()
     ring[h // 2 - 8:h // 2 + 9, w // 2 - 8:w // 2 + 9] = 0
-    peaks = cv2.dilate((ac - float(np.median(ring))) / max(float(ring.std()), 1e-12), np.ones((3, 3), np.uint8))
-    horiz, vert = _with_fractions(_peak_candidates(ac, True, 8)), _with_fractions(_peak_candidates(ac, False, 8))
+    score = cv2.dilate((ac - float(np.median(ring))) / max(float(ring.std()), 1e-12), np.ones((3, 3), np.uint8))
+    peaks = _peaks(ac)
+    vectors = []
+    for _, lag in peaks:
+        for k in (1, 1 / 2, 1 / 3):
+            if PERIOD_RANGE[0] <= np.hypot(*lag) * k <= PERIOD_RANGE[1]:
+                vectors.append(lag * k)
+    tan = np.tan(np.radians(MAX_TILT_DEG))
     scored = []
-    for v1 in horiz:
-        for v2 in vert:
-            ratio = np.hypot(*v1) / np.hypot(*v2)
-            cos = abs(float(v1 @ v2)) / (np.hypot(*v1) * np.hypot(*v2))
-            if not 0.7 <= ratio <= 1.45 or cos > np.sin(np.radians(MAX_TILT_DEG)):
-                continue
-            # Most re-shares keep the aspect ratio (a one-side crop resized back changes it by ~11%):
-            # a square lattice is likelier than a stretched one of the same score.
-            prior = 1.0 if abs(np.log(ratio)) < 0.15 else 0.6
-            scored.append((prior * _lattice_score(peaks, v1, v2), v1, v2))
+    seen = set()
+
+    def consider(u: np.ndarray, v: np.ndarray, prior: float) -> None:
+        u, v = _as_basis(u, v)
+        if abs(u[1]) > tan * abs(u[0]) + 1 or abs(v[0]) > tan * abs(v[1]) + 1:
+            return
+        ratio = np.hypot(*u) / np.hypot(*v)
+        cos = abs(float(u @ v)) / (np.hypot(*u) * np.hypot(*v))
+        if not 0.7 <= ratio <= 1.45 or cos > np.sin(np.radians(MAX_TILT_DEG)):
+            return
+        key = (round(u[0] / 2), round(u[1] / 2), round(v[0] / 2), round(v[1] / 2))
+        if key in seen:
+            return
+        seen.add(key)
+        square = 1.0 if abs(np.log(ratio)) < 0.15 else 0.7
+        scored.append((prior * square * _lattice_support(score, u, v), u, v))
+
+    for i, u in enumerate(vectors):
+        consider(u, np.array([-u[1], u[0]]), 0.9)  # its square partner
+        for v in vectors[i + 1:]:
+            consider(u, v, 1.0)
     scored.sort(key=lambda s: -s[0])
-    return [_refine(ac, v1, v2) for _, v1, v2 in scored[:count]]
+    return [_as_basis(*_refine(ac, u, v)) for _, u, v in scored[:count] if np.isfinite(_)]
 
 
-# ---- reading: fold, align, decode ------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _harmonics() -> np.ndarray:
+    """(m, n) lattice harmonics the comb scan looks at: one half plane, up to COMB_HARMONIC each way."""
+    m = np.arange(-COMB_HARMONIC, COMB_HARMONIC + 1)
+    mm, nn = np.meshgrid(m, m)
+    keep = (mm > 0) | ((mm == 0) & (nn > 0))
+    return np.stack([mm[keep], nn[keep]], axis=1).astype(np.float64)
 
-def fold(picture: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> np.ndarray:
-    """Every tile of the picture, warped back to TILE x TILE and averaged (in an unknown cyclic shift)."""
+
+def comb_scan(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """How strongly the picture's spectrum shows an upright square lattice of each period (working pixels).
+
+    A tiled pattern puts its power on the lines of its reciprocal lattice; summed over a few hundred
+    harmonics, that stands out far below the point where one autocorrelation peak does (halving the size,
+    or a 9:16 reframe that leaves two tiles across). Returns (periods, z) with z in robust noise units.
+    """
+    h, w = picture.shape
+    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
+    spectrum = np.abs(np.fft.rfft2((picture - picture.mean()) * window)) ** 2 * _block_grid_mask(picture.shape, source)
+    shifted = np.fft.fftshift(spectrum, axes=0).astype(np.float32)
+    envelope = cv2.blur(shifted, (9, 9))  # the content's own spectral slope
+    flat = np.fft.ifftshift(shifted / (envelope + 1e-12), axes=0)
+    low, high = PERIOD_RANGE[0], min(PERIOD_RANGE[1] * 1.5, 0.95 * max(h, w))
+    periods = np.exp(np.arange(np.log(low), np.log(high), COMB_STEP))
+    harm = _harmonics()
+    freq = np.hypot(harm[:, 0], harm[:, 1])[None, :] / periods[:, None]  # cycles per working pixel
+    kx = np.rint(harm[None, :, 0] * w / periods[:, None]).astype(np.int64)
+    ky = np.rint(harm[None, :, 1] * h / periods[:, None]).astype(np.int64)
+    use = (freq >= COMB_BAND[0]) & (freq <= COMB_BAND[1]) & (kx <= w // 2) & (np.abs(ky) < h // 2)
+    values = np.where(use, flat[ky % h, np.minimum(kx, w // 2)], 0.0)
+    score = values.sum(axis=1) / np.maximum(use.sum(axis=1), 1)
+    median = float(np.median(score))
+    spread = 1.4826 * float(np.median(np.abs(score - median))) + 1e-12
+    return periods, (score - median) / spread
+
+
+def _comb_candidates(picture: np.ndarray, source: tuple[int, int], count: int = 3) -> list[tuple[float, float]]:
+    """(z, period) of the strongest comb-scan peaks, and for each its double and triple (a lattice of a
+    third of the period lights a third of the harmonics: its comb can outscore the true one)."""
+    periods, z = comb_scan(picture, source)
+    peaks = np.flatnonzero((z >= np.maximum(np.roll(z, 1), np.roll(z, -1))) & (z >= COMB_MIN_Z))
+    out: list[tuple[float, float]] = []
+    for i in peaks[np.argsort(z[peaks])[::-1][:count]]:
+        for k in (1, 2, 3):
+            if periods[i] * k <= periods[-1] and not any(abs(np.log(p / (periods[i] * k))) < 0.01 for _, p in out):
+                out.append((float(z[i]), float(periods[i] * k)))
+    return out
+
+
+def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Lattices worth folding for, best first: the comb scan's upright squares, then the autocorrelation's
+    (which also finds tilted and stretched lattices when the mark is strong)."""
+    out = [(np.array([p, 0.0]), np.array([0.0, p])) for _, p in _comb_candidates(picture, source)]
+    h, w = picture.shape
+    factor = h / source[0]
+    for side in sorted({x / s for x in source for s in STUDIO_SIDES}, key=lambda r: abs(np.log(r))):
+        p = TILE * side * factor
+        if PERIOD_RANGE[0] <= p <= 0.95 * max(h, w) and not any(abs(np.log(a[0] / p)) < 0.005 for a, _ in out):
+            out.append((np.array([p, 0.0]), np.array([0.0, p])))
+    for v1, v2 in find_lattices(picture, source):
+        if not any(np.hypot(*(v1 - a)) + np.hypot(*(v2 - b)) < 0.01 * np.hypot(*a) for a, b in out):
+            out.append((v1, v2))
+    return out[:LATTICES_TRIED + 6]
+
+
+# ---- reading: to tile coordinates, fold, align, decode ---------------------------------------------
+
+@dataclass(frozen=True)
+class TileView:
+    """The picture folded onto one tile at the marked scale: whitened, its translation unknown."""
+
+    payload: np.ndarray  # TILE x TILE
+
+
+def _tile_view(luma: np.ndarray, v1: np.ndarray, v2: np.ndarray, _unused: float,
+               source: tuple[int, int]) -> TileView:
+    """Warp the (full size) picture so the lattice (v1, v2) becomes TILE x TILE squares, whiten it at the
+    marked scale, and average every tile onto one (pixels outside the picture weigh nothing)."""
     basis = np.stack([v1, v2], axis=1) / TILE  # tile pixel -> picture pixel
     inverse = np.linalg.inv(basis)
-    h, w = picture.shape
+    h, w = luma.shape
     corners = inverse @ np.array([[0, w, 0, w], [0, 0, h, h]], np.float64)
     low = np.floor(corners.min(axis=1))
     size = np.ceil(corners.max(axis=1) - low).astype(int) + 1
     size = (-(-size // TILE)) * TILE
     affine = np.hstack([basis, (basis @ low)[:, None]]).astype(np.float32)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    warped = cv2.warpAffine(picture.astype(np.float32), affine, (int(size[0]), int(size[1])), flags=flags)
-    weight = cv2.warpAffine(np.ones_like(picture, np.float32), affine, (int(size[0]), int(size[1])), flags=flags)
-    sy, sx = size[1] // TILE, size[0] // TILE
-    total = warped.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    count = weight.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    return total / np.maximum(count, 1e-3)
+    dsize = (int(size[0]), int(size[1]))
+    warped = cv2.warpAffine(luma.astype(np.float32), affine, dsize, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    inside = cv2.warpAffine(np.ones((h, w), np.float32), affine, dsize, flags=flags, borderValue=0.0)
+    inside = (inside > 0.99).astype(np.float32)
+    white = _without_lines(whiten(warped) * inside, inside)
+    sy, sx = dsize[1] // TILE, dsize[0] // TILE
+    total = white.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
+    count = inside.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
+    return TileView(total / np.maximum(count, 1.0))
+
+
+def _without_lines(white: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """The whitened picture less its row and column means: the straight edges of black bars, a pad or a
+    caption box run along whole rows or columns and would add up coherently in the fold; the mark's
+    cells average out along a line."""
+    rows = white.sum(axis=1, keepdims=True) / np.maximum(inside.sum(axis=1, keepdims=True), 1.0)
+    white = (white - rows) * inside
+    cols = white.sum(axis=0, keepdims=True) / np.maximum(inside.sum(axis=0, keepdims=True), 1.0)
+    return (white - cols) * inside
 
 
 def _turned(tile: np.ndarray, turn: int) -> np.ndarray:
@@ -511,12 +676,40 @@ def _align(folded: np.ndarray) -> tuple[float, int, tuple[int, int]]:
     return best
 
 
+def _raw_cells(aligned: np.ndarray) -> np.ndarray:
+    matched = np.real(np.fft.ifft2(np.fft.fft2(aligned) * _shape_response()))
+    return matched.reshape(GRID, CELL, GRID, CELL).mean(axis=(1, 3))
+
+
+@lru_cache(maxsize=1)
+def _equaliser() -> np.ndarray:
+    """Wiener inverse (on the cyclic cell grid) of what embedding's shaping, the reader's high-pass and its
+    matched filter do to one cell: neighbouring cells leak into each other otherwise."""
+    impulse = np.zeros((GRID, GRID))
+    impulse[0, 0] = 1.0
+    tile = _cells(impulse)
+    passed = tile - np.real(np.fft.ifft2(np.fft.fft2(tile) * _gaussian_response(_WHITEN_HIGHPASS)))
+    response = np.fft.fft2(_raw_cells(passed))
+    power = np.abs(response) ** 2
+    return np.conj(response) / (power + EQUALISER_FLOOR * power.max())
+
+
+def _cell_values(aligned: np.ndarray) -> np.ndarray:
+    """Each cell's value as embedded (equalised), the synchronisation chips' share taken out (they are known)."""
+    sync = _sync_template()
+    aligned = aligned - sync * float(np.sum(aligned * sync) / np.sum(sync * sync))
+    return np.real(np.fft.ifft2(np.fft.fft2(_raw_cells(aligned)) * _equaliser()))
+
+
+def _soft_bits(aligned: np.ndarray) -> np.ndarray:
+    """Soft values of the coded bits (positive: a 1), summed over the cells that carry each."""
+    _, carrier, which = _keyed_layout()
+    return np.bincount(which.ravel(), (carrier * _cell_values(aligned)).ravel(), CODED_BITS)
+
+
 def decode_tile(aligned: np.ndarray) -> tuple[str | None, int]:
     """The clip id an aligned tile carries (None when its check fails) and the coded bits in error."""
-    sync, carrier, which = _keyed_layout()
-    matched = np.real(np.fft.ifft2(np.fft.fft2(aligned) * _payload_response()))
-    cells = matched.reshape(GRID, PAYLOAD_CELL, GRID, PAYLOAD_CELL).mean(axis=(1, 3))
-    soft = np.bincount(which.ravel(), (carrier * cells).ravel(), CODED_BITS)
+    soft = _soft_bits(aligned)
     bits = viterbi_decode(soft, PAYLOAD_BITS)
     errors = int(np.sum((conv_encode(bits) == 1) != (soft > 0)))
     return clip_id_from_bits(bits), errors
@@ -524,17 +717,19 @@ def decode_tile(aligned: np.ndarray) -> tuple[str | None, int]:
 
 def read_picture(luma: np.ndarray, frames_read: int = 1) -> MarkReading:
     """Read the mark from one (averaged) luminance picture."""
-    working = _working(luma)
+    luma = np.asarray(luma, np.float32)
+    working, factor = _working(luma)
     if min(working.shape) < PERIOD_RANGE[0] * 2:
         return MarkReading(False, None, None, frames_read)
-    fine, coarse = whiten(working, _SYNC_HIGHPASS), whiten(working, _PAYLOAD_HIGHPASS)
+    picture = whiten(working, 2.0, 6.0)
     best_z = 0.0
-    for v1, v2 in find_lattices(fine, luma.shape):
-        z, turn, shift = _align(fold(fine, v1, v2))
+    for v1, v2 in candidate_lattices(picture, luma.shape):
+        view = _tile_view(luma, v1 / factor, v2 / factor, 0.0, luma.shape)
+        z, turn, shift = _align(view.payload)
         best_z = max(best_z, z)
         if z < SYNC_MIN_Z:
             continue
-        clip_id, errors = decode_tile(_placed(fold(coarse, v1, v2), turn, shift))
+        clip_id, errors = decode_tile(_placed(view.payload, turn, shift))
         if clip_id is not None:
             return MarkReading(True, clip_id, errors, frames_read, round(z, 1))
     return MarkReading(False, None, None, frames_read, round(best_z, 1))
@@ -565,7 +760,11 @@ def _frame_luma(frame: av.VideoFrame) -> np.ndarray:
 
 
 def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkReading:
-    """Read the mark from the first max_frames frames of a video file, averaged."""
+    """Read the mark from the reference frames among the first max_frames of a video file, averaged.
+
+    Frames no other frame refers to (most B-frames) are skipped: they cost as much to decode and carry
+    the mark worst (an encoder quantizes them hardest).
+    """
     if max_frames < 1:
         raise SafetyError("bad_argument", f"max_frames must be at least 1, got {max_frames}")
     average = LumaAverage()
@@ -575,6 +774,7 @@ def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkRea
                 return NOT_FOUND
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
+            stream.codec_context.skip_frame = "NONREF"
             for frame in container.decode(stream):
                 average.add(_frame_luma(frame))
                 if average.count >= max_frames:
