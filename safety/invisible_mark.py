@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import av
 import cv2
@@ -351,8 +352,20 @@ def whiten(picture: np.ndarray, highpass: float | None = None, norm: float | Non
     highpass = _WHITEN_HIGHPASS if highpass is None else highpass
     norm = _NORM_SIGMA if norm is None else norm
     detail = picture - cv2.GaussianBlur(picture, (0, 0), highpass)
-    level = np.sqrt(cv2.GaussianBlur(detail * detail, (0, 0), norm))
+    level = np.sqrt(_smooth(detail * detail, norm))
     return np.clip(detail / (level + 1.0), -2.5, 2.5)
+
+
+def _smooth(values: np.ndarray, sigma: float) -> np.ndarray:
+    """A wide Gaussian blur done at a quarter of the size (the local level varies slowly): the same map
+    to within a few percent, at a sixth of the cost of the full-size blur that dominated reading."""
+    h, w = values.shape
+    k = 4 if sigma >= 4 and min(h, w) >= 64 else 1
+    if k == 1:
+        return cv2.GaussianBlur(values, (0, 0), sigma)
+    small = cv2.resize(values, (-(-w // k), -(-h // k)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), np.sqrt(max(sigma ** 2 - k ** 2 / 4, 1.0)) / k)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 class LumaAverage:
@@ -592,20 +605,32 @@ def _comb_candidates(picture: np.ndarray, source: tuple[int, int], count: int = 
     return out
 
 
-def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Lattices worth folding for, best first: the comb scan's upright squares, then the autocorrelation's
-    (which also finds tilted and stretched lattices when the mark is strong)."""
-    out = [(np.array([p, 0.0]), np.array([0.0, p])) for _, p in _comb_candidates(picture, source)]
+def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Lattices worth folding for, best first: the comb scan's upright squares, the studio's output sides,
+    then the autocorrelation's (which also finds tilted and stretched lattices when the mark is strong).
+
+    A generator, so a reader that finds the mark on an early candidate never pays for the autocorrelation
+    search (the most common case: a clip kept upright).
+    """
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for _, p in _comb_candidates(picture, source):
+        out.append((np.array([p, 0.0]), np.array([0.0, p])))
+        yield out[-1]
     h, w = picture.shape
     factor = h / source[0]
     for side in sorted({x / s for x in source for s in STUDIO_SIDES}, key=lambda r: abs(np.log(r))):
         p = TILE * side * factor
         if PERIOD_RANGE[0] <= p <= 0.95 * max(h, w) and not any(abs(np.log(a[0] / p)) < 0.005 for a, _ in out):
             out.append((np.array([p, 0.0]), np.array([0.0, p])))
+            if len(out) > LATTICES_TRIED + 6:
+                return
+            yield out[-1]
     for v1, v2 in find_lattices(picture, source):
         if not any(np.hypot(*(v1 - a)) + np.hypot(*(v2 - b)) < 0.01 * np.hypot(*a) for a, b in out):
             out.append((v1, v2))
-    return out[:LATTICES_TRIED + 6]
+            if len(out) > LATTICES_TRIED + 6:
+                return
+            yield out[-1]
 
 
 # ---- reading: to tile coordinates, fold, align, decode ---------------------------------------------
