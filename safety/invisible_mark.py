@@ -70,6 +70,7 @@ _CLIP_ID = re.compile(rf"^[0-9a-f]{{{CLIP_ID_HEX}}}$")
 # out near black and white, then the whole frame scaled down if its PSNR would fall below TARGET_PSNR_DB.
 STRENGTH_TEXTURE, STRENGTH_FLAT, STRENGTH_MAX = 0.75, 0.7, 6.0
 TARGET_PSNR_DB = 40.3
+HEADROOM_GAIN = 2.0  # the most a frame's mark is raised to use the PSNR budget texture left unspent
 DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fades in from black / white
 # Informed embedding: per coded bit, the payload amplitude is chosen so the reader sees at least the
 # margin, within [INFORMED_MIN, INFORMED_MAX] times the plain amplitude, the layer's power unchanged.
@@ -287,11 +288,13 @@ def _tiled(tile: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def _add_luma(frame: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    """frame + delta on R, G and B alike, rounded and clipped (an equal RGB change moves Y only)."""
+    """frame + delta on R, G and B alike, rounded and clipped (an equal RGB change moves Y only), scaled so
+    the frame's PSNR is TARGET_PSNR_DB: down where texture asked for more, up (at most HEADROOM_GAIN times)
+    in dark or flat frames, which texture alone leaves far above it and CRF 23-30 then wipes clean."""
     mse = float(np.mean(delta * delta))
     limit = 255.0 ** 2 / 10 ** (TARGET_PSNR_DB / 10)
-    if mse > limit:
-        delta = delta * np.float32(np.sqrt(limit / mse))
+    if mse > 0:
+        delta = delta * np.float32(min(np.sqrt(limit / mse), HEADROOM_GAIN))
     return cv2.add(frame, cv2.merge([delta, delta, delta]), dtype=cv2.CV_8U)
 
 
