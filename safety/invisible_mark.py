@@ -17,10 +17,6 @@ spectrum, 2003):
   no mottle there), and faded out towards black and white, where it would clip: a letterbox bar or a
   night sky is never pushed below 0. Saturation edits do not touch Y; brightness and contrast are an
   offset and a gain that the reader's local normalisation removes.
-- **Informed.** The embedder knows the clip. Before marking it runs the reader on the clip's own
-  average picture and spends the payload's power where the picture works against a bit and less
-  where it already helps, so that what the reader sees is the word, not the content. This holds
-  best for edits that keep most of the picture, and costs nothing in visibility (same total power).
 - **Geometry from the tiling itself.** A tiled pattern makes the autocorrelation of a frame peak on
   the lattice of tile periods, whatever the crop, scale, aspect change or small rotation. The
   reader finds candidate lattices (a strong peak and its square partner, or two peaks), warps the
@@ -72,11 +68,6 @@ STRENGTH_TEXTURE, STRENGTH_FLAT, STRENGTH_MAX = 0.75, 0.7, 6.0
 TARGET_PSNR_DB = 40.3
 HEADROOM_GAIN = 2.0  # the most a frame's mark is raised to use the PSNR budget texture left unspent
 DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fades in from black / white
-# Informed embedding: per coded bit, the payload amplitude is chosen so the reader sees at least the
-# margin, within [INFORMED_MIN, INFORMED_MAX] times the plain amplitude, the layer's power unchanged.
-INFORMED_MIN, INFORMED_MAX = 0.4, 2.5
-INFORMED_FRAMES = 24  # frames averaged to know what the reader will see
-INFORMED_ROUNDS = 1
 
 # Reading.
 DEFAULT_DECODE_FRAMES = 120  # reference frames decoded at most (5 s at 24 fps)
@@ -233,12 +224,11 @@ def _coded_signs(clip_id: str) -> np.ndarray:
     return conv_encode(payload_bits(clip_id)).astype(np.float64) * 2 - 1
 
 
-def pattern_tile(clip_id: str, gains: np.ndarray | None = None) -> np.ndarray:
-    """The clip's TILE x TILE pattern, unit RMS, float32. gains: per coded bit amplitude (informed embedding)."""
+@lru_cache(maxsize=64)
+def pattern_tile(clip_id: str) -> np.ndarray:
+    """The clip's TILE x TILE pattern, unit RMS, float32."""
     _, carrier, which = _keyed_layout()
     coded = _coded_signs(clip_id)
-    if gains is not None:
-        coded = coded * gains
     payload = _unit(_cells(carrier * coded[which]))
     tile = np.sqrt(SYNC_SHARE) * _sync_layer() + np.sqrt(1 - SYNC_SHARE) * payload
     return _unit(tile).astype(np.float32)
@@ -307,36 +297,6 @@ def embed_frame(frame: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     return _add_luma(frame, strength(_luma(frame)) * pattern)
 
 
-def _informed_gains(clip_id: str, frames: np.ndarray, strengths: list[np.ndarray]) -> np.ndarray:
-    """Per coded bit, how much payload amplitude the clip needs: the reader is run on the clip's average
-    picture, unmarked and marked, and the payload's power moved to the bits the picture works against
-    (same total power)."""
-    step = max(1, len(frames) // INFORMED_FRAMES)
-    picks = range(0, len(frames), step)
-    host = np.mean([_luma(frames[i]).astype(np.float32) for i in picks], axis=0)
-    s_mean = np.mean([strengths[i] for i in picks], axis=0)
-    height, width = host.shape
-    coded = _coded_signs(clip_id)
-
-    def soft(amp: np.ndarray | None) -> np.ndarray:
-        picture = host if amp is None else host + s_mean * _tiled(pattern_tile(clip_id, amp), height, width)
-        view = _tile_view(picture, np.array([TILE, 0.0]), np.array([0.0, TILE]), 0.0, (height, width))
-        return _soft_bits(view.payload) * coded
-
-    base = soft(None)
-    amp = np.ones(CODED_BITS)
-    for _ in range(INFORMED_ROUNDS):
-        gain = np.maximum((soft(amp) - base) / amp, 1e-6)  # what a unit of amplitude adds to each bit, as read
-        # The margin every bit should reach: the largest for which the amplitudes keep the layer's power.
-        low, high = 0.0, float(np.max(gain) * INFORMED_MAX + np.max(np.abs(base)))
-        for _ in range(30):
-            margin = (low + high) / 2
-            trial = np.clip((margin - base) / gain, INFORMED_MIN, INFORMED_MAX)
-            low, high = (margin, high) if np.mean(trial ** 2) <= 1.0 else (low, margin)
-        amp = np.clip((low - base) / gain, INFORMED_MIN, INFORMED_MAX)
-    return amp
-
-
 def embed_frames(frames: np.ndarray, clip_id: str) -> np.ndarray:
     """Every frame of a (T, H, W, 3) uint8 RGB clip carrying the clip id; a new array."""
     _check_frames(frames)
@@ -345,10 +305,8 @@ def embed_frames(frames: np.ndarray, clip_id: str) -> np.ndarray:
     if min(height, width) < MIN_SIDE:
         raise SafetyError("frame_too_small", f"frames of {width}x{height} are too small to carry the invisible "
                                              f"mark; at least {MIN_SIDE}x{MIN_SIDE} is needed")
-    strengths = [strength(_luma(f)) for f in frames]
-    gains = _informed_gains(clip_id, frames, strengths)
-    pattern = _tiled(pattern_tile(clip_id, gains), height, width)
-    return np.stack([_add_luma(f, s * pattern) for f, s in zip(frames, strengths)])
+    pattern = _tiled(pattern_tile(clip_id), height, width)
+    return np.stack([_add_luma(f, strength(_luma(f)) * pattern) for f in frames])
 
 
 # ---- reading: from frames to one picture -----------------------------------------------------------
