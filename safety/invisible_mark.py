@@ -288,9 +288,10 @@ def _add_luma(frame: np.ndarray, delta: np.ndarray) -> np.ndarray:
     if mse > 0:
         delta = delta * np.float32(min(np.sqrt(limit / mse), HEADROOM_GAIN))
     # No channel is pushed past 0 or 255: a clipped channel would shift the pixel's colour.
-    low = -np.min(frame, axis=2).astype(np.float32)
-    high = 255.0 - np.max(frame, axis=2).astype(np.float32)
-    delta = np.minimum(np.maximum(delta, low), high)
+    r, g, b = cv2.split(frame)
+    low = -cv2.min(cv2.min(r, g), b).astype(np.float32)
+    high = 255.0 - cv2.max(cv2.max(r, g), b).astype(np.float32)
+    delta = cv2.min(cv2.max(delta, low), high)
     return cv2.add(frame, cv2.merge([delta, delta, delta]), dtype=cv2.CV_8U)
 
 
