@@ -1,6 +1,6 @@
 """The invisible video mark: the clip id through the edits of a re-share; nothing in unmarked video.
 
-The full edit matrix (30 edits over 5+ clips) is bench/bench_marks.py; here a representative subset,
+The full edit matrix (29 edits over 5+ clips) is bench/bench_marks.py; here a representative subset,
 each edit done by the ffmpeg command line as a re-sharing app would (tests/attacks.py EDITS), on a
 3 s 832x480 clip cut from real fixture footage.
 """
