@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, select
+from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from identity.audit import append_event
@@ -58,6 +58,27 @@ class ClipCameoRow(Base):
     cameo_id: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
     owner_id: Mapped[str] = mapped_column(String(32), index=True)
     owner_handle: Mapped[str] = mapped_column(String(64))
+
+
+class ClipManifestRow(Base):
+    """Every Content Credentials manifest the studio signed, kept so that a clip that lost its own (a
+    re-share strips it) can be shown its credentials again, found by its invisible mark (the C2PA
+    "manifest repository" of a soft binding). Kept when the clip is taken down: verify still says
+    what it was."""
+
+    __tablename__ = "clip_manifests"
+    clip_id: Mapped[str] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True)
+    manifest_store: Mapped[bytes] = mapped_column(LargeBinary)  # the JUMBF manifest store, as embedded
+    report: Mapped[str] = mapped_column(Text)  # the reader's JSON report at signing
+    signed_at: Mapped[float] = mapped_column(Float)
+
+
+@dataclass(frozen=True)
+class StoredManifest:
+    clip_id: str
+    manifest_store: bytes
+    report: str
+    signed_at: float
 
 
 class NoticeRow(Base):

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from identity.audit import append_event
-from identity.clips import CACHE_DIR, Clip, ClipCameoRow, ClipRow, Notice, NoticeRow, delete_files, notify, notify_message, \
-    remove_clip, to_clip, to_clips
+from identity.clips import CACHE_DIR, Clip, ClipCameoRow, ClipManifestRow, ClipRow, Notice, NoticeRow, StoredManifest, \
+    delete_files, notify, notify_message, remove_clip, to_clip, to_clips
 from identity.consent import ConsentLedger, Refusal
 from identity.errors import IdentityError
 from identity.limits import Allowance, admit_generation, allowance
@@ -115,9 +115,11 @@ class ClipLibrary:
 
     def save(self, requester: Account, cameo_ids: list[str], src: Path, *, clip_id: str, prompt: str, meta: dict,
              publish: bool, remix_of: str | None = None, guard: SaveGuard | None = None,
-             visibility: str = "public") -> SavedClip | Refusal:
+             visibility: str = "public", manifest=None) -> SavedClip | Refusal:
         """Store a finished clip (draft or published) if every cameo's consent still holds.
 
+        manifest: the clip's signed Content Credentials (safety.provenance.SignedManifest), kept with
+        it so that a copy stripped of them can have them recovered by its mark.
         On a refusal the file at `src` is deleted: a clip whose grant no longer
         holds is discarded, never shown. `guard`, if given, runs in the same
         transaction and raises to refuse (the job was cancelled or taken over).
@@ -139,6 +141,9 @@ class ClipLibrary:
                               created_at=now, published_at=None, visibility=visibility)
                 s.add(row)
                 s.flush()
+                if manifest is not None:
+                    s.add(ClipManifestRow(clip_id=clip_id, manifest_store=manifest.manifest_store,
+                                          report=manifest.report_json, signed_at=now))
                 for cid, owner in zip(list(dict.fromkeys(cameo_ids)), owners):
                     s.add(ClipCameoRow(clip_id=clip_id, cameo_id=cid, owner_id=owner.id, owner_handle=owner.handle))
                 s.flush()
@@ -297,6 +302,12 @@ class ClipLibrary:
         with self.store.reader() as s:
             row = s.get(ClipRow, clip_id)
             return to_clip(s, row) if row else None
+
+    def manifest(self, clip_id: str) -> StoredManifest | None:
+        """The Content Credentials the studio signed for this clip, if it kept them."""
+        with self.store.reader() as s:
+            row = s.get(ClipManifestRow, clip_id)
+            return StoredManifest(row.clip_id, row.manifest_store, row.report, row.signed_at) if row else None
 
     def view(self, viewer: Account | None, clip_id: str) -> Clip:
         """The clip, if this viewer may see it (identity.visibility); otherwise the same error as no clip."""

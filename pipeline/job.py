@@ -36,6 +36,7 @@ from pipeline.types import ASPECTS, MAX_CAMEOS, MAX_SECONDS, MIN_SECONDS, CameoR
     ProgressFn, RenderSpec, VoiceReference
 from safety.firewall import FirewallResult, check_faces
 from safety.ingredients import check_ingredient
+from safety.audio_mark import embed_audio
 from safety.invisible_mark import embed_frames
 from safety.moderation import moderate_frames
 from safety.policy import OwnerInstructions, check_prompt
@@ -279,10 +280,10 @@ class JobRunner:
                                     _boxes_per_frame(firewall, len(video.frames)), seed=clip_id)
         frames = embed_frames(frames, clip_id)
         raw, signed = work / "raw.mp4", work / f"{clip_id}.mp4"
-        write_mp4(raw, frames, video.fps, sound.audio, sound.sample_rate)
+        write_mp4(raw, frames, video.fps, embed_audio(sound.audio, sound.sample_rate, clip_id), sound.sample_rate)
         prompt_sha = hashlib.sha256(req.prompt.encode()).hexdigest()
         consent = tuple((g.consent.id, g.consent.sha256) for g in grant.cameos)
-        sign_clip(raw, signed, self.signer, ProvenanceInfo(
+        manifest = sign_clip(raw, signed, self.signer, ProvenanceInfo(
             clip_id=clip_id, title=f"Cameo Studio clip {clip_id}", creator_handle=requester.handle,
             backend=video.backend, model=video.model, prompt_sha256=prompt_sha, consent_records=consent,
             studio_version=STUDIO_VERSION, style=req.style,
@@ -299,7 +300,7 @@ class JobRunner:
             "ingredients": [{"sha256": i.sha256, "kind": i.kind, "label": i.label} for i in req.ingredients],
         }
         saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
-                                  publish=publish, remix_of=req.remix_of, guard=guard)
+                                  publish=publish, remix_of=req.remix_of, guard=guard, manifest=manifest)
         if isinstance(saved, Refusal):
             raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids))
         return JobResult(saved.clip, saved.path, meta)

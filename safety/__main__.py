@@ -64,7 +64,7 @@ def _check_prompt(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    """Read a clip's credentials and watermark, and look its id up in the configured studio's records."""
+    """Read a clip's credentials and marks; look its id up in the studio's records and manifest repository."""
     from identity.consent import ConsentLedger
     from identity.library import ClipLibrary
     from identity.service import open_store
@@ -77,7 +77,8 @@ def _verify(args: argparse.Namespace) -> int:
     store = open_store(settings)
     library = ClipLibrary(store, ConsentLedger(store))
     try:
-        report = verify_clip(args.clip, anchor.read_text() if anchor.is_file() else None, library.get)
+        report = verify_clip(args.clip, anchor.read_text() if anchor.is_file() else None, library.get,
+                             library.manifest)
     except SafetyError as exc:
         print(json.dumps({"error": exc.code, "message": exc.message}) if args.json else exc.message,
               file=sys.stderr)

@@ -5,7 +5,9 @@ model (IPTC `trainedAlgorithmicMedia`), names the backend, model and the prompt'
 prompt itself), and carries a `studio.cameo.consent` assertion with the clip id, the creator's handle
 and the id and SHA-256 of each consent record the grant held: enough to show which consents a clip
 relied on, nothing biometric. Editing any of it, or the media it is bound to, makes the manifest read
-Invalid; a remux that drops it leaves the invisible mark (safety.invisible_mark) to identify the clip.
+Invalid. Every manifest also declares the clip's marks as C2PA soft bindings (`c2pa.soft-binding`,
+one per carrier, the clip id as value): a re-share drops the manifest, the marks (safety.invisible_mark,
+safety.audio_mark) survive, and the studio, which keeps every manifest it signed, presents it again.
 
 Signing makes no network call: no timestamp authority (tsa_url None), no OCSP fetch, and reading
 never fetches a remote manifest (an uploaded file could point one at any address). Without a
@@ -15,6 +17,7 @@ validity of the demo chain below.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -37,6 +40,12 @@ CONSENT_LABEL = "studio.cameo.consent"
 # SHA-256 and kind. Never the image itself.
 INPUTS_LABEL = "studio.cameo.inputs"
 ACTIONS_LABEL = "c2pa.actions.v2"
+SOFT_BINDING_LABEL = "c2pa.soft-binding"
+# The studio's own soft-binding algorithms (entity-specific names: neither is on the C2PA soft
+# binding algorithm list). Each block's value is the clip id the mark carries, which is the key the
+# studio's manifest repository (identity.clips.ClipManifestRow) is looked up by.
+VIDEO_MARK_ALG = "org.cameo-studio.video-mark.tiled-luma.3"
+AUDIO_MARK_ALG = "org.cameo-studio.audio-mark.band-level.1"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 MIME_TYPES = {".mp4": "video/mp4"}
 
@@ -114,6 +123,17 @@ class ProvenanceReading:
     failures: tuple[str, ...] = ()  # C2PA status codes, e.g. "assertion.bmffHash.mismatch"
     style: str | None = None
     image_references: tuple[tuple[str, str], ...] = ()  # (SHA-256, kind) of each ingredient
+    soft_bindings: tuple[tuple[str, str], ...] = ()  # (algorithm, value) of each c2pa.soft-binding
+
+
+@dataclass(frozen=True)
+class SignedManifest:
+    """What signing produced, kept by the studio so the clip's credentials outlive a re-share:
+    the manifest store exactly as embedded (JUMBF bytes) and as the reader reported it at signing."""
+
+    clip_id: str
+    manifest_store: bytes = field(repr=False)
+    report_json: str = field(repr=False)
 
 
 ABSENT = ProvenanceReading(False, "absent", None, (), (), None)
@@ -268,8 +288,17 @@ def manifest_definition(info: ProvenanceInfo) -> dict:
         ] + ([{"label": INPUTS_LABEL, "data": {
             "style": info.style,
             "image_references": [{"sha256": digest, "kind": kind} for digest, kind in info.ingredients],
-        }}] if info.style or info.ingredients else []),
+        }}] if info.style or info.ingredients else []) + [
+            _soft_binding(VIDEO_MARK_ALG, info.clip_id, "invisible video mark: tiled luminance pattern"),
+            _soft_binding(AUDIO_MARK_ALG, info.clip_id, "audio mark: spread spectrum in short-time band levels"),
+        ],
     }
+
+
+def _soft_binding(alg: str, clip_id: str, name: str) -> dict:
+    """A C2PA soft binding (spec 2.x, soft-binding-map): the mark names the clip over the whole asset."""
+    return {"label": SOFT_BINDING_LABEL, "data": {"alg": alg, "name": name,
+                                                  "blocks": [{"scope": {}, "value": clip_id}]}}
 
 
 def _mime_type(path: Path) -> str:
@@ -280,8 +309,11 @@ def _mime_type(path: Path) -> str:
     return mime
 
 
-def sign_clip(src: Path, dst: Path, identity: SigningIdentity, info: ProvenanceInfo) -> None:
-    """Write dst: src with a signed manifest embedded. dst appears only once complete."""
+def sign_clip(src: Path, dst: Path, identity: SigningIdentity, info: ProvenanceInfo) -> SignedManifest:
+    """Write dst: src with a signed manifest embedded. dst appears only once complete.
+
+    Returns the manifest for the studio's repository, read back from dst as a reader sees it.
+    """
     src, dst = Path(src), Path(dst)
     mime = _mime_type(src)
     if src.resolve() == dst.resolve():
@@ -293,12 +325,15 @@ def sign_clip(src: Path, dst: Path, identity: SigningIdentity, info: ProvenanceI
                                                           identity.key_pem, None)) as signer, \
                 c2pa.Builder(manifest_definition(info), context=context) as builder, \
                 open(src, "rb") as source, open(tmp, "w+b") as dest:
-            builder.sign(signer, mime, source, dest)
+            store = builder.sign(signer, mime, source, dest)
+        with _reader_context(identity.trust_anchor_pem) as context, c2pa.Reader(tmp, context=context) as reader:
+            report = reader.json()
         os.replace(tmp, dst)
     except c2pa.C2paError as e:
         raise SafetyError("signing_failed", f"could not sign {src.name}: {e}") from e
     finally:
         tmp.unlink(missing_ok=True)
+    return SignedManifest(info.clip_id, bytes(store or b""), report)
 
 
 # ---- reading ---------------------------------------------------------------------------------------
@@ -335,9 +370,21 @@ def _reading(state: str, manifest: dict, failures: Sequence[str]) -> ProvenanceR
     records = tuple((str(r.get("id")), str(r.get("sha256"))) for r in consent.get("consent_records", []))
     inputs = _assertion(manifest, INPUTS_LABEL)
     images = tuple((str(r.get("sha256")), str(r.get("kind"))) for r in inputs.get("image_references", []))
+    bindings = tuple((str(a["data"].get("alg")), str(block.get("value")))
+                     for a in manifest.get("assertions", []) if a.get("label") == SOFT_BINDING_LABEL
+                     for block in (a.get("data") or {}).get("blocks", []))
     return ProvenanceReading(True, state, sig.get("issuer") or sig.get("common_name"), records,
                              _actions(manifest), consent.get("clip_id"), consent.get("creator"),
-                             manifest.get("title"), tuple(failures), inputs.get("style"), images)
+                             manifest.get("title"), tuple(failures), inputs.get("style"), images, bindings)
+
+
+def reading_from_report(report_json: str) -> ProvenanceReading:
+    """A stored manifest (SignedManifest.report_json) as a reading: its state is the one at signing."""
+    report = json.loads(report_json)
+    manifest = (report.get("manifests") or {}).get(report.get("active_manifest") or "", {})
+    failures = [f.get("code", "") for f in ((report.get("validation_results") or {}).get("activeManifest") or {})
+                .get("failure", [])]
+    return _reading(report.get("validation_state") or "Valid", manifest, failures)
 
 
 def read_clip(path: Path, trust_anchors_pem: str | None = None) -> ProvenanceReading:

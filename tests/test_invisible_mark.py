@@ -1,16 +1,21 @@
-"""The invisible mark: the clip id in every frame, through re-encoding and rescaling; nothing in unmarked video."""
+"""The invisible video mark: the clip id through the edits of a re-share; nothing in unmarked video.
+
+The full edit matrix (29 edits over 5+ clips) is bench/bench_marks.py; here a representative subset,
+each edit done by the ffmpeg command line as a re-sharing app would (tests/attacks.py EDITS), on a
+3 s 832x480 clip cut from real fixture footage.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 import pytest
 
+from pipeline.export import write_mp4
 from safety import invisible_mark as im
 from safety.errors import SafetyError
-from tests.attacks import encode_h264, load_frames, rescaled
+from tests.attacks import ffmpeg_edit, load_frames
 
 VIDEOS = Path(__file__).resolve().parent / "fixtures" / "videos"
 CLIP_ID = "3f9a0c41d2e87b65"
@@ -23,7 +28,7 @@ def fixture_frames(name: str, n: int, size: tuple[int, int] = SIZE) -> np.ndarra
 
 @pytest.fixture(scope="module")
 def original() -> np.ndarray:
-    return fixture_frames("liveportrait_woman_earrings_d3.mp4", 24)
+    return fixture_frames("liveportrait_woman_earrings_d3.mp4", 72)
 
 
 @pytest.fixture(scope="module")
@@ -31,13 +36,21 @@ def marked(original: np.ndarray) -> np.ndarray:
     return im.embed_frames(original, CLIP_ID)
 
 
-def test_clip_id_round_trips_through_the_payload():
+@pytest.fixture(scope="module")
+def marked_file(marked: np.ndarray, tmp_path_factory) -> Path:
+    return write_mp4(tmp_path_factory.mktemp("mark") / "marked.mp4", marked, 24, None, 22050)
+
+
+def test_clip_id_round_trips_through_the_payload_and_the_code():
     bits = im.payload_bits(CLIP_ID)
     assert bits.shape == (im.PAYLOAD_BITS,)
     assert im.clip_id_from_bits(bits) == CLIP_ID
     flipped = bits.copy()
     flipped[5] ^= 1
-    assert im.clip_id_from_bits(flipped) is None  # the check bits catch a wrong bit
+    assert im.clip_id_from_bits(flipped) is None  # the keyed check catches a wrong bit
+    coded = im.conv_encode(bits).astype(float) * 2 - 1
+    coded[::9] *= -1  # one coded bit in nine received wrong
+    assert np.array_equal(im.viterbi_decode(coded, im.PAYLOAD_BITS), bits)
 
 
 @pytest.mark.parametrize("bad", ["3f9a0c41d2e87b6", "3f9a0c41d2e87b6z", "3F9A0C41D2E87B65", "", None])
@@ -47,72 +60,110 @@ def test_a_clip_id_that_is_not_16_lowercase_hex_digits_is_refused(bad, original)
     assert e.value.code == "bad_clip_id"
 
 
-def test_every_frame_alone_carries_the_clip_id(marked):
-    for i in range(len(marked)):
-        r = im.decode_frames(marked[i : i + 1])
-        assert (r.found, r.clip_id, r.bit_errors) == (True, CLIP_ID, 0), f"frame {i}"
-
-
-def test_mark_leaves_luminance_alone_and_is_invisible(original, marked):
-    luma = lambda x: cv2.cvtColor(x.reshape(-1, x.shape[2], 3), cv2.COLOR_RGB2YUV)[..., 0].astype(int)
-    changed = np.abs(luma(marked) - luma(original))
-    # Only rounding (and clipping at 0/255) touches Y: the mark lives in chroma.
-    assert (changed <= 1).mean() > 0.999, float((changed <= 1).mean())
+def test_the_mark_is_invisible_by_psnr(original, marked):
     psnr = cv2.PSNR(marked.reshape(-1, SIZE[0], 3), original.reshape(-1, SIZE[0], 3))
-    assert psnr > 38, psnr
+    assert psnr >= 40.0, psnr
+    chroma = lambda x: cv2.cvtColor(x.reshape(-1, x.shape[2], 3), cv2.COLOR_RGB2YUV)[..., 1:].astype(int)  # noqa
+    # Luminance only: colours are kept (but for rounding, and a channel clipped at 0 or 255).
+    assert (np.abs(chroma(marked) - chroma(original)) <= 1).mean() > 0.999
 
 
-def test_mark_survives_h264_at_crf_28(marked, tmp_path):
-    path = tmp_path / "crf28.mp4"
-    path.write_bytes(encode_h264(marked, crf=28))
+def test_one_marked_frame_alone_names_the_clip(marked):
+    r = im.decode_frames(marked[:1])
+    assert (r.found, r.clip_id) == (True, CLIP_ID) and r.sync_z >= im.SYNC_MIN_Z
+
+
+def _read_after_crf30(clip_id: str, original: np.ndarray, tmp_path: Path) -> im.MarkReading:
+    marked = write_mp4(tmp_path / "m.mp4", im.embed_frames(original, clip_id), 24, None, 22050)
+    return im.decode_video(ffmpeg_edit(marked, tmp_path / "crf30.mp4", "crf30"))
+
+
+@pytest.mark.parametrize("clip_id", ["81004827eeeff1e0", "27ea17d01fe6b954", "0000000000000000"])
+def test_other_clip_ids_are_read_after_a_crf30_reshare(clip_id, original, tmp_path):
+    """The word matters (the payload is noise to the synchronisation, and some words are louder noise than
+    others): ids other than the tests' own, a bench clip's, the best seen and all zeros."""
+    r = _read_after_crf30(clip_id, original, tmp_path)
+    assert (r.found, r.clip_id) == (True, clip_id), r
+
+
+@pytest.mark.xfail(strict=True, reason="known limit, measured: for this word the synchronisation peak is 10.8 sigma "
+                                       "untouched (about 15 for most words) and 4.8 after CRF 30, under SYNC_MIN_Z")
+def test_an_unfavourable_clip_id_is_read_after_a_crf30_reshare(original, tmp_path):
+    clip_id = "362f8fa2ef3c3824"
+    r = _read_after_crf30(clip_id, original, tmp_path)
+    assert (r.found, r.clip_id) == (True, clip_id), r
+
+
+@pytest.mark.parametrize("edit", ["crop_10pct_all_sides", "crop_10pct_right_resized_back", "hflip", "rotate_3deg",
+                                  "colour_brightness_contrast_saturation", "scale_720p", "caption_bar",
+                                  "reframe_9x16_1080x1920", "scale_0.5x", "screen_recording_0.9x_pad_crf28"])
+def test_mark_survives_a_reshare_edit(edit, marked_file, tmp_path):
+    r = im.decode_video(ffmpeg_edit(marked_file, tmp_path / f"{edit}.mp4", edit))
+    assert (r.found, r.clip_id) == (True, CLIP_ID), r
+
+
+@pytest.mark.xfail(strict=True, reason="known limit, measured: after CRF 40 the lattice and the synchronisation are "
+                                       "still found (5-7 sigma) but about 22% of the coded bits are read wrong, far "
+                                       "above what the rate-1/2 code corrects (CRF 35, 11-14%, is on the edge: read "
+                                       "on some clips, not others); the audio mark carries such copies")
+def test_mark_survives_crf40(marked_file, tmp_path):
+    edit = "crf40"
+    r = im.decode_video(ffmpeg_edit(marked_file, tmp_path / f"{edit}.mp4", edit))
+    assert (r.found, r.clip_id) == (True, CLIP_ID), r
+
+
+@pytest.mark.parametrize("edit", ["crf35", "crf40"])
+def test_heavy_compression_never_yields_a_wrong_id(edit, marked_file, tmp_path):
+    r = im.decode_video(ffmpeg_edit(marked_file, tmp_path / f"{edit}.mp4", edit))
+    assert r.clip_id in (None, CLIP_ID), r
+
+
+def _pillarboxed(n: int) -> np.ndarray:
+    picture = fixture_frames("liveportrait_woman_longhair_d10.mp4", n, (416, 480))
+    frames = np.zeros((n, 480, 832, 3), np.uint8)
+    frames[:, :, 208:624] = picture
+    return frames
+
+
+def test_a_clip_with_black_bars_is_marked_and_its_mark_located(tmp_path):
+    """Black bars: pixels at 0 carry nothing (never pushed below black); the picture between them carries
+    the pattern, and the reader finds its lattice and synchronisation through the bars."""
+    frames = _pillarboxed(24)
+    marked = im.embed_frames(frames, CLIP_ID)
+    assert (marked[:, :, :200] == 0).all()  # the bars stay black
+    assert not np.array_equal(marked[:, :, 208:624], frames[:, :, 208:624])
+    assert cv2.PSNR(marked, frames) >= 40.0
+    r = im.decode_video(write_mp4(tmp_path / "bars.mp4", marked, 24, None, 22050))
+    assert r.sync_z >= im.SYNC_MIN_Z, r
+
+
+def test_a_clip_with_half_its_frame_black_is_read(tmp_path):
+    """Pillarboxed to half the frame: the fold weighs only pixels inside the picture and drops the bars'
+    straight edges, so the half that carries the mark is read."""
+    marked = im.embed_frames(_pillarboxed(24), CLIP_ID)
+    r = im.decode_video(write_mp4(tmp_path / "bars.mp4", marked, 24, None, 22050))
+    assert (r.found, r.clip_id) == (True, CLIP_ID), r
+
+
+def test_a_dark_static_clip_is_marked_and_read(tmp_path):
+    """A night scene, the same picture in every frame: no motion to average away, little light."""
+    still = fixture_frames("liveportrait_woman_earrings_d3.mp4", 1)[0]
+    night = (255 * (still / 255.0) ** 2.2 * 0.35).astype(np.uint8)  # mean level about 15 of 255
+    marked = im.embed_frames(np.repeat(night[None], 24, axis=0), CLIP_ID)
+    path = write_mp4(tmp_path / "night.mp4", marked, 24, None, 22050)
     r = im.decode_video(path)
-    assert (r.found, r.clip_id) == (True, CLIP_ID)
-    assert r.frames_read == 16
-
-
-def test_mark_survives_downscale_to_three_quarters_and_back(marked):
-    r = im.decode_frames(rescaled(marked, 0.75))
-    assert (r.found, r.clip_id) == (True, CLIP_ID)
-
-
-def test_mark_survives_h264_then_downscale_and_back(marked, tmp_path):
-    path = tmp_path / "crf28.mp4"
-    path.write_bytes(encode_h264(marked, crf=28))
-    with av.open(str(path)) as c:
-        decoded = np.stack([f.to_ndarray(format="rgb24") for f in c.decode(video=0)])
-    r = im.decode_frames(rescaled(decoded, 0.75))
-    assert (r.found, r.clip_id) == (True, CLIP_ID)
-
-
-def test_a_copy_left_at_a_smaller_size_is_read_at_the_marked_size(marked):
-    small = np.stack([cv2.resize(f, (624, 360), interpolation=cv2.INTER_AREA) for f in marked])
-    assert not im.decode_frames(small).found  # the block grid is the marked frame's
-    r = im.decode_frames(small, size=SIZE)
-    assert (r.found, r.clip_id) == (True, CLIP_ID)
+    assert (r.found, r.clip_id) == (True, CLIP_ID), r
 
 
 @pytest.mark.parametrize("video", sorted(p.name for p in VIDEOS.glob("*.mp4")))
 def test_unmarked_real_video_reads_as_not_found(video):
     r = im.decode_video(VIDEOS / video)
-    assert r.frames_read == 16
     assert (r.found, r.clip_id, r.bit_errors) == (False, None, None)
 
 
-def test_unmarked_frames_at_studio_size_read_as_not_found(original):
-    assert not im.decode_frames(original).found
-    assert not im.decode_frames(rescaled(original, 0.75)).found
-
-
-def test_embedding_matches_the_imwatermark_reference_decoder(original):
-    """Same transform as imwatermark's dwtDctSvd: its own decoder reads our blocks (round-robin layout)."""
-    from imwatermark import WatermarkDecoder
-
-    bits = im.payload_bits(CLIP_ID)
-    n_blocks = im._block_count(*original.shape[1:3])
-    frame = im._embed_block_bits(original[0], bits[np.arange(n_blocks) % len(bits)].astype(np.float32))
-    read = WatermarkDecoder("bits", len(bits)).decode(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR), "dwtDctSvd",
-                                                       scales=[0, im.STEP, 0])
-    assert np.array_equal(np.asarray(read, dtype=np.uint8), bits)
+def test_unmarked_frames_read_as_not_found(original):
+    assert not im.decode_frames(original[:24]).found
+    assert not im.decode_frames(np.full((4, 480, 832, 3), 128, np.uint8)).found
 
 
 def test_frames_too_small_or_of_the_wrong_kind_are_refused(original):
@@ -122,4 +173,4 @@ def test_frames_too_small_or_of_the_wrong_kind_are_refused(original):
     with pytest.raises(SafetyError) as e:
         im.embed_frames(original[0], CLIP_ID)
     assert e.value.code == "bad_frames"
-    assert im.decode_frames(original[:1, :200, :200].copy()).found is False
+    assert im.decode_frames(original[:1, :60, :60].copy()).found is False

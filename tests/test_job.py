@@ -20,7 +20,7 @@ from identity.library import ClipLibrary
 from pipeline.job import JobError, JobRunner, parse_request
 from pipeline.preview import PreviewBackend
 from pipeline.types import Progress
-from safety.provenance import ensure_demo_certs
+from safety.provenance import AUDIO_MARK_ALG, VIDEO_MARK_ALG, ensure_demo_certs
 from safety.verify import verify_clip
 from tests.cameo_factory import enroll_real
 
@@ -228,15 +228,23 @@ def test_verify_command_follows_a_clip_through_a_remux_and_a_takedown(studio, si
     code, report = _verify_cli(download, studio.store, tmp_path, signer_dir)
     assert code == 0 and report["c2pa"]["state"] == "Trusted" and report["known_clip"] and not report["removed"]
     assert {a["action"] for a in report["c2pa"]["actions"]} >= {"c2pa.created"}
+    assert report["credentials"]["source"] == "embedded"
+    assert {b["alg"] for b in report["credentials"]["soft_bindings"]} == {VIDEO_MARK_ALG, AUDIO_MARK_ALG}
     _remux(download, tmp_path / "remuxed.mp4")
     code, report = _verify_cli(tmp_path / "remuxed.mp4", studio.store, tmp_path, signer_dir)
     assert not report["c2pa"]["present"] and report["watermark"]["clip_id"] == out.clip.id and report["known_clip"]
+    recovered = report["credentials"]
+    assert recovered["source"] == "recovered" and recovered["clip_id"] == out.clip.id
+    assert recovered["state_at_signing"] == "Trusted" and "carries no Content Credentials" in recovered["note"]
+    assert [[r["id"], r["sha256"]] for r in recovered["consent_records"]] == out.meta["consent_records"]
     studio.ledger.revoke(alice, studio.store.active_cameo_of(alice).id)
-    code, report = _verify_cli(download, studio.store, tmp_path, signer_dir)
+    code, report = _verify_cli(tmp_path / "remuxed.mp4", studio.store, tmp_path, signer_dir)
     assert code == 1 and report["removed"] and report["watermark"]["found"]
+    assert report["credentials"]["source"] == "recovered"  # a taken-down clip still says what it was
     code, report = _verify_cli(Path(__file__).parent / "fixtures" / "videos" / "liveportrait_woman_earrings_d3.mp4",
                                studio.store, tmp_path, signer_dir)
     assert code == 0 and not report["watermark"]["found"] and not report["known_clip"] and not report["c2pa"]["present"]
+    assert report["credentials"] == {"source": "none"}
     (tmp_path / "not_a_clip.mp4").write_bytes(b"hello")
     code, message = _verify_cli(tmp_path / "not_a_clip.mp4", studio.store, tmp_path, signer_dir)
     assert code == 2 and "not a readable video" in message

@@ -283,3 +283,13 @@ def test_signing_and_reading_open_no_network_socket(folder, unsigned, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     calls = [line for line in log.read_text().splitlines() if "socket(" in line or "connect(" in line]
     assert not [c for c in calls if "AF_INET" in c or "AF_INET6" in c], calls
+
+
+def test_every_manifest_declares_both_marks_as_soft_bindings_and_signing_returns_it(unsigned, identity, tmp_path):
+    manifest = pv.sign_clip(unsigned, tmp_path / "s.mp4", identity, info())
+    read = pv.read_clip(tmp_path / "s.mp4", identity.trust_anchor_pem)
+    assert set(read.soft_bindings) == {(pv.VIDEO_MARK_ALG, CLIP_ID), (pv.AUDIO_MARK_ALG, CLIP_ID)}
+    assert manifest.clip_id == CLIP_ID and len(manifest.manifest_store) > 1000
+    kept = pv.reading_from_report(manifest.report_json)  # what the studio keeps reads as it did at signing
+    assert (kept.state, kept.clip_id, kept.consent_records) == ("Trusted", CLIP_ID, RECORDS)
+    assert set(kept.soft_bindings) == set(read.soft_bindings)

@@ -1,4 +1,5 @@
-"""Verify: upload any clip and read its Content Credentials, watermark and takedown status, in words."""
+"""Verify: upload any clip and read its Content Credentials (embedded, or recovered by its mark), marks and
+takedown status, in words."""
 from __future__ import annotations
 
 import gradio as gr
@@ -18,7 +19,7 @@ def build(studio: Studio):
     def check(path):
         if not path:
             raise gr.Error("Upload a clip first.")
-        report = verify_clip(path, studio.signer.trust_anchor_pem, studio.library.get)
+        report = verify_clip(path, studio.signer.trust_anchor_pem, studio.library.get, studio.library.manifest)
         return summary(report), report
 
     check_btn.click(check, [upload], [words, details], api_name="verify")
