@@ -416,7 +416,7 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
         summary = bob.el("verify-summary")
         expect(summary).to_contain_text("in the studio's records", timeout=GENERATE_S * 1000)
         expect(summary).to_contain_text("signed by this studio (trusted)")
-        expect(summary).to_contain_text(f"Invisible watermark: clip {clip_id}")
+        expect(summary).to_contain_text(f"Invisible mark: clip {clip_id}")
 
         # alice sees the clip among her appearances, and the request and the use in her inbox.
         alice.tab("Appearances & inbox")
@@ -456,7 +456,7 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
         bob.tab("Verify")
         bob.verify(clip_file, clear=True)
         expect(summary).to_contain_text("TAKEN DOWN", timeout=GENERATE_S * 1000)
-        expect(summary).to_contain_text(f"Invisible watermark: clip {clip_id}")
+        expect(summary).to_contain_text(f"Invisible mark: clip {clip_id}")
         bob.shot("11-verify-taken-down", "#verify-summary")
 
 
