@@ -176,7 +176,7 @@ class IdentityIndex:
         from usearch.index import Index
 
         self._ann = Index(ndim=self._matrix.shape[1], metric="ip", dtype="f32", connectivity=16,
-                          expansion_add=128, expansion_search=SHORTLIST * 2)
+                          expansion_add=128, expansion_search=SHORTLIST * 4)  # a wider search: recall matters more here
         self._ann.add(np.asarray(self._keys, np.uint64), unit_rows(self._matrix[:n]))
 
     # searching ------------------------------------------------------------

@@ -126,7 +126,11 @@ def test_the_approximate_index_finds_what_exact_search_finds_and_forgets_revoked
     approx.sync()
     assert approx.approximate and not exact.approximate
     probes = exact._matrix[:50] + rng.normal(0, 0.005, (50, 128)).astype(np.float32)
-    assert [m[0].cameo_id for m in approx.search(probes, 1)] == [m[0].cameo_id for m in exact.search(probes, 1)]
+    # An approximate graph (built by several threads, so not the same graph twice) may miss a neighbour now and
+    # then: CI saw 1 in 50 with a narrower search. What must hold is that it almost never does.
+    found = [m[0].cameo_id for m in approx.search(probes, 1)]
+    truth = [m[0].cameo_id for m in exact.search(probes, 1)]
+    assert sum(a == b for a, b in zip(found, truth)) >= 49, (found, truth)
     gone = exact.search(probes[:1], 1)[0][0].cameo_id
     sqlite_store.revoke_cameo(gone, actor="test")
     assert gone not in {m.cameo_id for m in approx.search(probes[:1], 10)[0]}
