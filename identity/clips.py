@@ -11,7 +11,6 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import Float, ForeignKey, Index, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column

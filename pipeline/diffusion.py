@@ -41,7 +41,7 @@ from identity.errors import IdentityError, ModelUnavailableError, StudioError
 from pipeline import gpu
 from pipeline.ingredients import describe
 from pipeline.styles import get_style
-from pipeline.types import CameoRef, ClipLimits, Progress, ProgressFn, RenderedVideo, RenderSpec
+from pipeline.types import ClipLimits, Progress, ProgressFn, RenderedVideo, RenderSpec
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import torch

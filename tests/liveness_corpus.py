@@ -33,7 +33,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

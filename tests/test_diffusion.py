@@ -1,9 +1,7 @@
 """The diffusion backend on the real WanVACEPipeline at toy size: seeds, references, frames, prompts, offline loading."""
 from __future__ import annotations
 
-import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +11,8 @@ from PIL import Image
 
 from identity.errors import IdentityError, ModelUnavailableError
 from pipeline import diffusion
-from pipeline import gpu
 from pipeline.diffusion import (
-    DEFAULT_MODEL, DiffusionBackend, build_prompt, build_tiny_pipeline, frame_count, gpu_seconds,
+    DEFAULT_MODEL, DiffusionBackend, build_prompt, build_tiny_pipeline, frame_count,
     latent_frame_count, load_pipeline, strip_reference_latents,
 )
 from pipeline.types import CameoRef, IngredientRef, Progress, RenderSpec
