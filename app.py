@@ -8,6 +8,7 @@ if os.environ.get("SPACES_ZERO_GPU", "").lower() in ("1", "t", "true"):
     import spaces  # noqa: F401 - on ZeroGPU it must be imported before anything touches CUDA (its docs)
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from pipeline.studio import Studio, build_studio
 from settings import load_settings
@@ -20,6 +21,7 @@ from ui import moderation as moderation_tab
 from ui import people as people_tab
 from ui import verify as verify_tab
 from ui.common import who
+from ui.page_cache import PageCache
 from ui.takedown import start_sweeper
 from workers.queues import JobQueue
 
@@ -93,6 +95,12 @@ def start_workers(settings, studio: Studio, queue: JobQueue):
     return local
 
 
+def launch_options(settings) -> dict:
+    """Where the page listens, which files it may serve, and its shell served from memory (ui/page_cache.py)."""
+    return dict(server_name=os.environ.get("CAMEO_HOST", "0.0.0.0"), server_port=int(os.environ.get("CAMEO_PORT", 7860)),
+                allowed_paths=[str(settings.media_dir.resolve())], app_kwargs={"middleware": [Middleware(PageCache)]})
+
+
 def main() -> None:
     settings = load_settings()
     studio = build_studio(settings, warm_up="background" if settings.inline_gpu_worker else "off")
@@ -100,10 +108,7 @@ def main() -> None:
     start_workers(settings, studio, queue)
     demo = build_ui(studio, settings.allow_upload, oauth=on_space_with_oauth(), queue=queue)
     start_sweeper(studio.library)  # takedowns made by other processes reach Gradio's cache too
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=os.environ.get("CAMEO_HOST", "0.0.0.0"), server_port=int(os.environ.get("CAMEO_PORT", 7860)),
-        allowed_paths=[str(settings.media_dir.resolve())],
-    )
+    demo.queue(default_concurrency_limit=4).launch(**launch_options(settings))
 
 
 if __name__ == "__main__":

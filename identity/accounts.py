@@ -6,6 +6,8 @@ whether an account is a teen account, and with it the stricter consent rules.
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
 import uuid
 
@@ -25,7 +27,31 @@ MIN_PASSWORD_CHARS = 10
 OLDEST_BIRTH_YEAR = 1900
 MIN_AGE = 13  # the youngest a studio account may be (teen rules apply from 13 to 17)
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's recommendation
+class _BoundedHasher:
+    """Argon2id with at most a few hashes at a time in this process.
+
+    Each hash is built to be expensive (argon2-cffi's defaults follow RFC 9106: 64 MiB and 4 threads), so
+    a burst of sign-ins or of password guesses would otherwise take every core and gigabytes from the web
+    process's pages; beyond the bound, callers wait their turn."""
+
+    def __init__(self, at_once: int):
+        self._argon2 = PasswordHasher()
+        self._turns = threading.BoundedSemaphore(at_once)
+
+    def hash(self, password: str) -> str:
+        with self._turns:
+            return self._argon2.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self._turns:
+            return self._argon2.verify(stored, password)
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return self._argon2.check_needs_rehash(stored)
+
+
+HASHES_AT_ONCE = max(1, (os.cpu_count() or 1) // 4)  # each hash runs 4 threads
+_hasher = _BoundedHasher(HASHES_AT_ONCE)
 
 
 def _check_birth_year(birth_year: int) -> None:

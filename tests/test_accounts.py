@@ -72,3 +72,35 @@ def test_a_hugging_face_sign_in_cannot_take_over_a_local_account(store):
     sign_up(store, "alice", "a long enough password", time.gmtime().tm_year - 30)
     with pytest.raises(IdentityError, match="local account"):
         hugging_face_account(store, "alice")
+
+
+def test_password_hashes_run_a_bounded_number_at_once():
+    """A burst of sign-ins waits its turn instead of taking every core (and 64 MiB a hash) from the pages."""
+    import threading
+
+    from argon2 import PasswordHasher
+
+    from identity.accounts import _BoundedHasher
+
+    real, running, most = PasswordHasher(), [0], [0]
+    lock = threading.Lock()
+
+    class Counting:
+        def hash(self, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            try:
+                return real.hash(password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    hasher = _BoundedHasher(1)
+    hasher._argon2 = Counting()
+    threads = [threading.Thread(target=hasher.hash, args=(f"password {i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
