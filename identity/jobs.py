@@ -140,14 +140,16 @@ def _cancel(s: Session, ids: list[str], reason: str) -> None:
               .values(cancel_requested=True, reason=reason))
 
 
+def upload_keys_of(payload: dict) -> list[str]:
+    """Every upload a job's payload names: an enrollment's recording, a generation's image references."""
+    return [k for k in [payload.get("upload_key"), *payload.get("upload_keys", ())] if k]
+
+
 def live_upload_names(s: Session) -> set[str]:
     """Object names under uploads/ that an unfinished job still needs (the rest are orphans)."""
     names = set()
     for payload in s.scalars(select(JobRow.payload).where(JobRow.state.in_(("queued", "running")))):
-        data = json.loads(payload)
-        for key in [data.get("upload_key"), *data.get("upload_keys", ())]:
-            if key:
-                names.add(key.removeprefix("uploads/"))
+        names.update(key.removeprefix("uploads/") for key in upload_keys_of(json.loads(payload)))
     return names
 
 
@@ -252,6 +254,13 @@ class JobRecords:
         with self._reader() as s:
             row = s.get(JobRow, job.id)
             return _stop_reason(row, job)
+
+    def retried(self, job: Job) -> bool:
+        """Another attempt has this job now (queued again, or running under another token): the job's
+        uploads are that attempt's to use and to delete, not this one's."""
+        with self._reader() as s:
+            row = s.get(JobRow, job.id)
+            return row is not None and row.state in ("queued", "running") and row.token != job.token
 
     def guard(self, job: Job):
         """A check for the storing transaction: lock the job row, refuse if cancelled or taken over."""

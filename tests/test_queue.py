@@ -227,3 +227,40 @@ def test_a_job_handed_to_a_broker_that_is_down_stays_queued_and_the_page_says_so
     status = queue.status()
     assert not status.reachable and "unreachable" in status.message and "nothing is lost" in status.message
     assert maintain_once(queue, 60).requeued == [] and queue.get(job.id).dispatched_at is None
+
+
+def test_an_attempt_presumed_dead_that_runs_on_leaves_the_references_to_its_retry(web, tmp_path):
+    """A worker that lost its heartbeat but kept rendering must not delete the image its retry reads."""
+    from tests.test_job import _product_photo
+    from workers.tasks import WorkerContext, run_generation
+
+    studio, queue, stops = web
+    photo = _product_photo(tmp_path / "car.png")
+    req = parse_request("@alice waves next to the blue car", ["alice"], 2, "16:9", 7,
+                        ingredients=[(photo, "product", "the blue car")])
+    job = queue.submit_generation(studio.store.account("bob"), req, publish=False)
+    first = queue.records.claim(job.id, "slow-worker")
+    assert queue.records.reap(0, now=time.time() + 10).requeued == [job.id]  # its heartbeat looked dead
+    ctx = WorkerContext(studio.settings, studio, queue.records, "slow-worker")
+    with pytest.raises(JobCancelled):  # it rendered on, but may not store: the job is another attempt's
+        run_generation(ctx, first, lambda p: None)
+    key = job.payload["upload_keys"][0]
+    assert studio.store.read_upload(key) == req.ingredients[0].image_png  # still there for the retry
+    _serve(studio, queue, stops)
+    done = wait_sync(queue, job.id, timeout_s=300)
+    assert done.state == "done" and done.attempts == 2, done
+    assert studio.store.objects.list("uploads/") == []  # the attempt that ended the job deleted it
+
+
+def test_the_reaper_deletes_the_references_of_a_generation_it_fails(web, tmp_path):
+    from tests.test_job import _product_photo
+
+    studio, queue, _ = web
+    req = parse_request("@alice waves next to the blue car", ["alice"], 2, "16:9", 7,
+                        ingredients=[(_product_photo(tmp_path / "car.png"), "product", "the blue car")])
+    job = queue.submit_generation(studio.store.account("bob"), req, publish=False)
+    for n in range(studio.settings.generate_attempts):
+        assert queue.records.claim(job.id, f"worker-{n}") is not None
+        maintain_once(queue, stale_after_s=-1)  # every attempt's worker dies
+    assert queue.get(job.id).state == "failed"
+    assert studio.store.objects.list("uploads/") == []

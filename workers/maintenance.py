@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from identity.jobs import Reaped
+from identity.jobs import Reaped, upload_keys_of
 from workers.queues import JobQueue
 
 EVERY_S = 2.0
@@ -22,9 +22,8 @@ def maintain_once(queue: JobQueue, stale_after_s: float) -> Reaped:
     for job_id in reaped.failed:
         log.warning("job %s lost its worker: failed", job_id)
         job = queue.get(job_id)
-        key = job.payload.get("upload_key") if job else None
-        if key:
-            queue.store.delete_upload(key)  # a recording nobody will judge now is not kept
+        for key in upload_keys_of(job.payload) if job else ():
+            queue.store.delete_upload(key)  # a recording or a reference nobody will use now is not kept
     if not queue.dispatch_pending():
         queue.ping()
     return reaped

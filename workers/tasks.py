@@ -161,9 +161,10 @@ def run_generation(ctx: WorkerContext, job: Job, report: ProgressFn) -> dict:
         request = JobRequest(**fields)
         out = ctx.studio.jobs.run(_requester(ctx, job), request, publish=bool(job.payload.get("publish")),
                                   on_progress=report, guard=ctx.records.guard(job))
-    finally:  # reached by every end but a dead worker, whose retry still needs them (the reaper's purge)
-        for key in job.payload.get("upload_keys", ()):
-            store.delete_upload(key)
+    finally:  # the attempt that ends the job deletes them; a dead worker's are the reaper's
+        if not ctx.records.retried(job):  # an attempt presumed dead that ran on: its retry still needs them
+            for key in job.payload.get("upload_keys", ()):
+                store.delete_upload(key)
     return {"clip_id": out.clip.id}
 
 
