@@ -26,6 +26,9 @@ from ui.takedown import start_sweeper
 from workers.queues import JobQueue
 
 
+ORPHAN_SWEEP_EVERY_S = 3600.0  # media left by a revoke or a save cut short are swept this often (and at start)
+
+
 def on_space_with_oauth() -> bool:
     """A Space with `hf_oauth: true` gets these variables; then people sign in with Hugging Face."""
     return bool(os.environ.get("SPACE_ID") and os.environ.get("OAUTH_CLIENT_ID"))
@@ -85,7 +88,7 @@ def start_workers(settings, studio: Studio, queue: JobQueue):
     from workers.local import LocalWorkers
     from workers.maintenance import start_maintenance
 
-    start_maintenance(queue, settings.job_stale_s)
+    start_maintenance(queue, settings.job_stale_s, sweep_media_every_s=ORPHAN_SWEEP_EVERY_S)
     counts = {"cpu": settings.local_cpu_workers, "gpu": 0 if settings.inline_gpu_worker else settings.local_gpu_workers}
     local = LocalWorkers(counts).start() if any(counts.values()) else None
     if local is not None:

@@ -143,15 +143,20 @@ class MediaObjects:
         self._prune(src)
 
     def list(self, prefix: str = "") -> list[ObjectInfo]:
+        return [o for page in self.pages(prefix) for o in page]
+
+    def pages(self, prefix: str = "") -> Iterator[list[ObjectInfo]]:
+        """The objects under a prefix a page at a time (a bucket's listing pages), so that walking a bucket
+        of millions never holds it whole."""
         if self.folder is not None and not (self.folder / prefix).exists():
-            return []
-        out = []
+            return
         for batch in self._call("list objects", obstore.list, prefix.rstrip("/") or None):
+            page = []
             for meta in batch if isinstance(batch, list) else [batch]:
                 modified = meta["last_modified"]
-                out.append(ObjectInfo(meta["path"], int(meta["size"]),
-                                      modified.timestamp() if isinstance(modified, dt.datetime) else float(modified)))
-        return out
+                page.append(ObjectInfo(meta["path"], int(meta["size"]),
+                                       modified.timestamp() if isinstance(modified, dt.datetime) else float(modified)))
+            yield page
 
     def delete_prefix(self, prefix: str) -> list[str]:
         """Delete every object under a prefix (a cameo's folder); returns the keys deleted."""

@@ -236,8 +236,7 @@ class Store:
         self._cipher = cipher
         self._session = sessionmaker(writer(self.engine), expire_on_commit=False)  # `with ...begin()`: writes
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        migrate(self.engine)
-        self.purge_orphan_media()
+        migrate(self.engine)  # orphaned media are swept by the web process's maintenance (workers/maintenance.py)
 
     # accounts ------------------------------------------------------------
     @property
@@ -582,7 +581,7 @@ class Store:
             append_event(s, "revoke", actor, cameo_id, {"record_sha256": tomb.record_sha256})
             _record_change(s, cameo_id, "revoke")
             clip_files = take_down_featuring(s, cameo_id, actor)
-        self.objects.delete_prefix(f"cameos/{cameo_id}/")  # purge_orphan_media retries at start
+        self.objects.delete_prefix(f"cameos/{cameo_id}/")  # the web process's media sweep retries
         delete_files(self.objects, clip_files)
         compact(self.engine)
         return Tombstone(tomb.cameo_id, tomb.account_id, tomb.challenge_id, tomb.created_at, tomb.revoked_at,
@@ -590,25 +589,39 @@ class Store:
 
     def purge_orphan_media(self) -> list[str]:
         """Remove media of cameos, clips and uploads that no longer exist (finishes a revoke, enroll or save
-        cut short, or an enrollment job whose worker died).
+        cut short, or a job whose worker died).
 
-        Run at start-up. An enrollment or a clip save writes its objects just before
-        committing its row, maybe in another process sharing this store, so objects
-        younger than ORPHAN_GRACE_S are left for a later start.
+        Run now and then by the web process (workers.maintenance), a page of the bucket
+        at a time, asking the database only about the names on that page, so a bucket of
+        millions of objects and a table of 100,000 cameos are never held whole. An
+        enrollment or a clip save writes its objects just before committing its row,
+        maybe in another process, so objects younger than ORPHAN_GRACE_S are left for
+        the next sweep.
         """
         with self._reader() as s:
-            live = set(s.scalars(select(CameoRow.id)))
-            live |= {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.status != "removed"))}
-            live |= live_upload_names(s)
+            uploads = live_upload_names(s)  # the unfinished jobs' (few)
         removed, cutoff = set(), time.time() - ORPHAN_GRACE_S
         for folder in ("cameos", "clips", "uploads"):
-            for obj in self.objects.list(folder + "/"):
-                name = obj.key.removeprefix(folder + "/").split("/", 1)[0]
-                if name in live or obj.modified_at > cutoff:
-                    continue
-                self.objects.delete(obj.key)
-                removed.add(name)
+            for page in self.objects.pages(folder + "/"):
+                old = [(o.key, o.key.removeprefix(folder + "/").split("/", 1)[0]) for o in page
+                       if o.modified_at <= cutoff]
+                live = uploads if folder == "uploads" else self._live_names(folder, {n for _, n in old})
+                for key, name in old:
+                    if name not in live:
+                        self.objects.delete(key)
+                        removed.add(name)
         return sorted(removed)
+
+    def _live_names(self, folder: str, names: set[str]) -> set[str]:
+        """Which of these object names (cameo ids, clip files) still belong to a row."""
+        if not names:
+            return set()
+        with self._reader() as s:
+            if folder == "cameos":
+                return set(s.scalars(select(CameoRow.id).where(CameoRow.id.in_(names))))
+            ids = {n.removesuffix(".mp4") for n in names}
+            return {f"{cid}.mp4" for cid in s.scalars(select(ClipRow.id).where(ClipRow.id.in_(ids),
+                                                                             ClipRow.status != "removed"))}
 
     def tombstone(self, cameo_id: str) -> Tombstone | None:
         with self._reader() as s:

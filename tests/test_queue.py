@@ -264,3 +264,18 @@ def test_the_reaper_deletes_the_references_of_a_generation_it_fails(web, tmp_pat
         maintain_once(queue, stale_after_s=-1)  # every attempt's worker dies
     assert queue.get(job.id).state == "failed"
     assert studio.store.objects.list("uploads/") == []
+
+
+def test_the_web_process_sweeps_media_that_no_row_owns(web, monkeypatch):
+    from workers.maintenance import start_maintenance
+
+    studio, queue, stops = web
+    monkeypatch.setattr("identity.store.ORPHAN_GRACE_S", -60)  # every object counts as old enough
+    studio.store.objects.put("clips/0123456789abcdef.mp4", b"a save cut short")
+    alice = studio.store.active_cameo_of(studio.store.account("alice")).id
+    stops.append(start_maintenance(queue, 60, every_s=0.1, sweep_media_every_s=3600))
+    deadline = time.monotonic() + 30
+    while studio.store.objects.exists("clips/0123456789abcdef.mp4") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not studio.store.objects.exists("clips/0123456789abcdef.mp4")
+    assert studio.store.objects.list(f"cameos/{alice}/")  # a live cameo's media stay

@@ -72,16 +72,33 @@ def test_revoking_twice_is_an_error_that_changes_nothing(store):
     assert len(store.audit_events()) == 2
 
 
-def test_a_revoke_cut_short_is_finished_at_the_next_start(tmp_path):
+def test_a_revoke_cut_short_is_finished_by_the_next_sweep(tmp_path):
     key = os.urandom(32)
-    Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
+    store = Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
+    alice = _enroll(store, "alice", 4)
     orphan = tmp_path / "media" / "cameos" / "deadbeef"
     orphan.mkdir(parents=True)
     (orphan / "crop_0.png.enc").write_bytes(b"left behind")
+    young = tmp_path / "media" / "cameos" / "0ddba11"
+    young.mkdir(parents=True)
+    (young / "crop_0.png.enc").write_bytes(b"an enrollment still being saved")
     # Older than an enrollment in flight (an object store knows each object's age, not a folder's).
-    os.utime(orphan / "crop_0.png.enc", (time.time() - 3600, time.time() - 3600))
-    Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(key))
-    assert not orphan.exists()
+    for old in (orphan / "crop_0.png.enc", *(tmp_path / "media" / "cameos" / alice).iterdir()):
+        os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert store.purge_orphan_media() == ["deadbeef"]
+    assert not orphan.exists() and young.exists()
+    assert any((tmp_path / "media" / "cameos" / alice).iterdir())  # a live cameo's media stay
+
+
+def test_a_store_starts_without_listing_the_bucket(tmp_path, monkeypatch):
+    """Every process opens the store; walking a bucket of millions at each start would stall them all."""
+    from identity.objects import MediaObjects
+
+    def no_listing(self, prefix=""):
+        raise AssertionError(f"listed {prefix!r} at start")
+
+    monkeypatch.setattr(MediaObjects, "pages", no_listing)
+    Store(f"sqlite:///{tmp_path / 'studio.db'}", tmp_path / "media", Cipher(os.urandom(32)))
 
 
 def _tamper(db_path, sql: str) -> None:
