@@ -537,7 +537,7 @@ class Moderation:
         except BaseException:
             if added is not None:  # nothing half-done: the gallery loses the face again
                 added.unlink(missing_ok=True)
-                self.gallery.entries.pop()
+                self.gallery.forget(added)
             raise
 
     @staticmethod

@@ -150,6 +150,8 @@ def judge_faces(seen: list[_Seen], boxes: dict[int, list], n_frames: int, backen
     found = index.search(probes, k=SEARCH_K + len(gids)) if index is not None else [[] for _ in probes]
     granted_scores = index.scores_for(probes, gids, sync=False) if index is not None and gids else np.full((len(probes), 0), -1.0)
     templates = [FaceTemplate(backend.name, backend.model, p) for p in probes]
+    if gallery is not None:
+        gallery.refresh()  # a face a moderator protected in another process counts from the next clip
     gallery_scores = gallery.scores(templates) if gallery is not None and gallery.entries else None
     search_s = time.perf_counter() - start
 

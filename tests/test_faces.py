@@ -82,6 +82,31 @@ def test_protected_gallery_recognises_a_listed_person_from_another_photo(backend
     assert gallery.best_match([_template(backend, "angelina_jolie", "deepface_img5.jpg")]) is None
 
 
+def test_a_face_protected_by_one_process_reaches_another_sharing_the_folder(tmp_path, backend, monkeypatch):
+    """A moderator protects a face in the web process; the workers' firewall must know it without a restart."""
+    monkeypatch.setattr("identity.gallery.REFRESH_EVERY_S", 0.0)
+    (tmp_path / "gallery").mkdir()
+    web = ProtectedGallery(tmp_path / "gallery", backend)
+    worker = ProtectedGallery(tmp_path / "gallery", backend)
+    probe = [_template(backend, "jennifer_aniston", "deepface_img12.jpg")]
+    assert worker.best_match(probe) is None
+    added = web.add_photo("jennifer_aniston", read_image(FACES / "jennifer_aniston" / "deepface_img56.jpg"))
+    match = worker.best_match(probe)
+    assert match is not None and match.person == "jennifer_aniston"
+    added.unlink()  # taken out of the gallery: the other process lets it go too
+    assert worker.best_match(probe) is None
+    web.forget(added)
+    assert web.entries == []
+
+
+def test_a_file_that_is_not_an_image_is_skipped_not_fatal(tmp_path, backend):
+    person = tmp_path / "gallery" / "someone"
+    person.mkdir(parents=True)
+    (person / "broken.jpg").write_bytes(b"not a picture")
+    gallery = ProtectedGallery(tmp_path / "gallery", backend)
+    assert gallery.entries == [] and gallery.unreadable == [str(person / "broken.jpg")]
+
+
 def test_aligned_crop_is_square_and_face_centred(backend):
     img = read_image(FACES / "angelina_jolie" / "deepface_img11.jpg")
     face = max(backend.detect(img) or backend.detect(img, small_faces=True), key=lambda f: f.height)
