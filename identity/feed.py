@@ -23,7 +23,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import CompoundSelect, Float, ForeignKey, Integer, Select, bindparam, exists, literal, select, \
+from sqlalchemy import CompoundSelect, Float, ForeignKey, Integer, Select, Text, bindparam, exists, literal, select, \
     union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
@@ -39,6 +39,7 @@ from identity.visibility import listed, viewable
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
+SEEN_IDS_KEPT = 1000  # a session's distinct clips remembered for the take-a-break count
 POOL = 200  # candidates per list
 REMIX_DEPTH = 3  # links of a remix chain shown with an item
 REMIX_PARENT_DAYS = 7  # remixes of clips people you follow published in the last week
@@ -73,6 +74,9 @@ class FeedSessionRow(Base):
     last_at: Mapped[float] = mapped_column(Float)
     clips_seen: Mapped[int] = mapped_column(Integer)
     breaks_shown: Mapped[int] = mapped_column(Integer)
+    # the session's clips so far (JSON list of ids, the newest SEEN_IDS_KEPT): a refresh that shows the
+    # same clips again is not more scrolling
+    seen_ids: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,7 @@ class Feed:
             items = tuple(FeedItem(clip, why, chain, rows[clip.id][1])
                           for clip, why, chain in zip(clips, whys, chains))
         more = offset + limit < len(ranked)
-        pause, seen = self._count_session(viewer, len(items), now)
+        pause, seen = self._count_session(viewer, [i.clip.id for i in items], now)
         return FeedPage(items, following_only, locked, _cursor(anchor, offset + limit, following_only) if more else None,
                         pause, seen)
 
@@ -277,20 +281,24 @@ class Feed:
         return [tuple(c) for c in chains]
 
     # the take-a-break notice ---------------------------------------------------------------------------
-    def _count_session(self, viewer: Account | None, shown: int, now: float) -> tuple[Message | None, int]:
+    def _count_session(self, viewer: Account | None, shown: list[str], now: float) -> tuple[Message | None, int]:
+        """Count the clips this session has shown for the first time (distinct clips, not page views)."""
         if viewer is None:
             return None, 0
         rules = self.store.rules
         try:
             with self.store.session.begin() as s:
-                row = s.get(FeedSessionRow, viewer.id)
+                row = s.get(FeedSessionRow, viewer.id, with_for_update=True)
                 if row is None:
                     row = FeedSessionRow(account_id=viewer.id, started_at=now, last_at=now, clips_seen=0,
-                                         breaks_shown=0)
+                                         breaks_shown=0, seen_ids="[]")
                     s.add(row)
                 elif now - row.last_at > rules.feed_session_gap_s:
-                    row.started_at, row.clips_seen, row.breaks_shown = now, 0, 0
-                row.clips_seen += shown
+                    row.started_at, row.clips_seen, row.breaks_shown, row.seen_ids = now, 0, 0, "[]"
+                before = json.loads(row.seen_ids or "[]")
+                new = [c for c in dict.fromkeys(shown) if c not in set(before)]
+                row.clips_seen += len(new)
+                row.seen_ids = json.dumps((before + new)[-SEEN_IDS_KEPT:])
                 row.last_at = now
                 seen, pause = row.clips_seen, None
                 if seen >= rules.feed_break_after * (row.breaks_shown + 1):

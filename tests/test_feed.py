@@ -131,11 +131,25 @@ def test_pages_follow_each_other_without_overlap_and_a_bad_cursor_is_refused(net
 def test_a_take_a_break_notice_comes_after_the_configured_number_of_clips_in_a_session(net, tmp_path):
     store, ledger, library, feed, vic, _, ann, ann_cameo, bob, sam = net
     store.rules = CommunityRules(feed_break_after=5, feed_session_gap_s=600)
+    for _ in range(12):
+        clip(library, bob, [ann_cameo], tmp_path)
+    t0, cursor, notices = time.time(), None, []
+    for k in range(4):  # scrolling on, 3 new clips a page: 3, 6, 9, 12
+        page = feed.page(vic, cursor=cursor, limit=3, now=t0 + k)
+        notices.append(page.take_a_break)
+        cursor = page.next_cursor
+    assert [n is not None for n in notices] == [False, True, False, True]
+    assert notices[1].code == "feed_take_a_break" and notices[1].params["clips"] == 6
+    after_a_pause = feed.page(vic, limit=3, now=t0 + 4 + 601)
+    assert after_a_pause.take_a_break is None and after_a_pause.session_clips == 3
+
+
+def test_refreshing_the_same_clips_is_not_more_scrolling(net, tmp_path):
+    store, ledger, library, feed, vic, _, ann, ann_cameo, bob, sam = net
+    store.rules = CommunityRules(feed_break_after=5, feed_session_gap_s=600)
     for _ in range(3):
         clip(library, bob, [ann_cameo], tmp_path)
     t0 = time.time()
-    notices = [feed.page(vic, now=t0 + k).take_a_break for k in range(4)]  # 3 clips a page: 3, 6, 9, 12
-    assert [n is not None for n in notices] == [False, True, False, True]
-    assert notices[1].code == "feed_take_a_break" and notices[1].params["clips"] == 6
-    after_a_pause = feed.page(vic, now=t0 + 4 + 601)
-    assert after_a_pause.take_a_break is None and after_a_pause.session_clips == 3
+    pages = [feed.page(vic, now=t0 + k) for k in range(10)]  # the same 3 clips, refreshed 10 times
+    assert [p.session_clips for p in pages] == [3] * 10
+    assert all(p.take_a_break is None for p in pages)
