@@ -130,6 +130,24 @@ def test_two_local_accounts_sign_in_set_a_permission_request_and_approve(studio,
     assert kinds[-3:] == ["permission_change", "request", "approve"]
 
 
+def test_hearing_my_cameo_voice_is_a_worker_job_the_page_follows(studio, served):
+    import wave
+
+    from gradio_client import Client
+
+    alice_c = Client(served.local_url, verbose=False)
+    alice_c.predict("alice", "alice's long password", ADULT, api_name="/sign_up")
+    enroll_real(studio.store, studio.enroller.backend, "alice")
+    stop = start_inline_worker(JobQueue(studio.settings, studio.store), studio, "gpu")
+    try:
+        path = alice_c.predict(api_name="/voice_sample")
+    finally:
+        stop.set()
+    with wave.open(path, "rb") as w:
+        assert w.getnframes() > w.getframerate() // 2  # a spoken line, not silence or an error
+    assert studio.store.objects.list("uploads/") == []
+
+
 def test_the_challenge_countdown_runs_down_and_says_when_it_expired():
     from ui.cameo import countdown
 

@@ -279,3 +279,26 @@ def test_the_web_process_sweeps_media_that_no_row_owns(web, monkeypatch):
         time.sleep(0.1)
     assert not studio.store.objects.exists("clips/0123456789abcdef.mp4")
     assert studio.store.objects.list(f"cameos/{alice}/")  # a live cameo's media stay
+
+
+def test_a_voice_sample_is_made_by_a_worker_and_handed_over_once(web):
+    """"Hear my cameo voice" runs where the voice model lives (a GPU-queue worker), never in the web process."""
+    from pipeline.wav import from_wav
+
+    studio, queue, stops = web
+    _serve(studio, queue, stops)
+    job = queue.submit_voice_sample(studio.store.account("alice"))
+    assert job.queue == "gpu"
+    done = wait_sync(queue, job.id, timeout_s=300)
+    assert done.state == "done", done
+    rate, samples = from_wav(queue.take_voice_sample(done))
+    assert rate > 8000 and len(samples) > rate // 2 and samples.std() > 100  # about a second of real speech
+    assert studio.store.objects.list("uploads/") == []  # not kept once read
+    assert studio.store.audit_events()[-1].details["purpose"] == "voice_sample"
+
+
+def test_a_voice_sample_of_someone_without_a_cameo_fails_in_words(web):
+    studio, queue, stops = web
+    _serve(studio, queue, stops)
+    done = wait_sync(queue, queue.submit_voice_sample(studio.store.account("bob")).id, timeout_s=300)
+    assert done.state == "failed" and done.reason and "upload_key" not in (done.result or {})

@@ -14,6 +14,7 @@ from identity.imageio import decode_png
 from identity.jobs import Job
 from identity.store import Account
 from pipeline.studio import Studio
+from pipeline.wav import from_wav
 from ui.common import PLAYER_HEIGHT, friendly, require
 from ui.jobs import outcome, wait_for
 from workers.queues import JobQueue
@@ -190,11 +191,13 @@ def build(studio: Studio, account: gr.State, allow_upload: bool, queue: JobQueue
                 *my_cameo(studio, acc))
 
     @friendly
-    def hear(acc):
-        audio, rate = studio.jobs.voice_sample(require(acc))
-        return rate, audio
+    async def hear(acc, progress=gr.Progress()):
+        job = queue.submit_voice_sample(require(acc))  # made by a worker, where the voice model lives
+        done = await wait_for(queue, job.id, progress)
+        outcome(done)  # a refusal or a failure, in words
+        return from_wav(queue.take_voice_sample(done))
 
-    sample_btn.click(hear, [account], [sample])
+    sample_btn.click(hear, [account], [sample], api_name="voice_sample")
     mine = [crops, about, level, instructions, switches, approve]
     start_btn.click(start, [account], [challenge_md, challenge_state, video, verify_btn, countdown_md, clock],
                     api_name="start_enrollment")

@@ -19,8 +19,8 @@ from workers.queues import JobQueue
 POLL_S = 0.5
 STAGES = {"queued": "Waiting for a worker", "starting": "Starting", "analysing": "Checking your recording",
           "sound": "Voices and sound", "render": "Rendering", "safety": "Safety checks", "marks": "Watermarks",
-          "save": "Signing and saving", "done": "Done"}
-KINDS = {"enroll": "enrollment", "generate": "clip"}
+          "save": "Signing and saving", "speaking": "Speaking in your cameo's voice", "done": "Done"}
+KINDS = {"enroll": "enrollment", "generate": "clip", "voice_sample": "voice sample"}
 JOB_COLUMNS = ["when", "job", "what", "state", "progress", "note"]
 
 

@@ -26,7 +26,7 @@ from identity.store import Account, Store
 from settings import Settings
 
 TASK_NAME = "cameo.run_job"
-KIND_QUEUE = {"enroll": "cpu", "generate": "gpu"}
+KIND_QUEUE = {"enroll": "cpu", "generate": "gpu", "voice_sample": "gpu"}  # voices are cloned where clips are made
 REDISPATCH_AFTER_S = 900.0  # a queued job handed over this long ago is handed over again (a lost message)
 log = logging.getLogger("cameo.queue")
 
@@ -112,6 +112,21 @@ class JobQueue:
         except BaseException:
             self.store.delete_upload(key)
             raise
+
+    def submit_voice_sample(self, requester: Account) -> Job:
+        """The requester's cameo voice saying a line, made by a GPU-queue worker (where the voice-cloning
+        model lives), never in the web process; the result is a WAV in the media store for the page to fetch."""
+        return self.submit("voice_sample", requester, {})
+
+    def take_voice_sample(self, job: Job) -> bytes:
+        """A finished voice sample's WAV; it is not kept once read (the media sweep takes one never read)."""
+        key = (job.result or {}).get("upload_key")
+        if job.state != "done" or not key:
+            raise ValueError(f"job {job.id} has no voice sample")
+        try:
+            return self.store.read_upload(key)
+        finally:
+            self.store.delete_upload(key)
 
     def dispatch(self, job: Job) -> bool:
         """Hand a queued job to its queue; False (and the job stays queued) if the broker is unreachable."""

@@ -23,6 +23,7 @@ from identity.challenge import challenge_from_json
 from identity.errors import IdentityError, StudioError
 from identity.jobs import Job, JobCancelled, JobRecords
 from pipeline.types import Progress, ProgressFn
+from pipeline.wav import to_wav
 
 PROGRESS_EVERY_S = 0.5
 log = logging.getLogger("cameo.worker")
@@ -168,7 +169,15 @@ def run_generation(ctx: WorkerContext, job: Job, report: ProgressFn) -> dict:
     return {"clip_id": out.clip.id}
 
 
-HANDLERS = {"enroll": run_enrollment, "generate": run_generation}
+def run_voice_sample(ctx: WorkerContext, job: Job, report: ProgressFn) -> dict:
+    """The requester's cameo voice saying a line (pipeline.job.JobRunner.voice_sample, under a grant), as a
+    WAV in the media store: a finished job's row holds its key, never the audio."""
+    report(Progress("speaking", 1, 2))
+    audio, rate = ctx.studio.jobs.voice_sample(_requester(ctx, job))
+    return {"upload_key": ctx.studio.store.put_upload(f"{job.id}-voice.wav", to_wav(audio, rate))}
+
+
+HANDLERS = {"enroll": run_enrollment, "generate": run_generation, "voice_sample": run_voice_sample}
 
 
 def run_job(job_id: str) -> None:
