@@ -736,7 +736,7 @@ def _compiled(pattern: str) -> re.Pattern:
 
 
 # "no gore", "without nudity", "sans violence": a word the prompt rules out is not a request for it.
-_NEGATED = re.compile(r"(?:\b(?:no|not|without|never|zero|sans|pas de|sin|ohne|kein\w*)\s+(?:\w+\s+)?)$")
+_NEGATED = re.compile(r"(?:\b(?:no|not|without|never|zero|nor|sans|pas de|ni|sin|ohne|kein\w*)\s+(?:\w+\s+)?)$")
 
 
 # What a prompt rules out for its own clip ("no gore", "without any blood", "nobody gets hurt"). The rules

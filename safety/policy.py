@@ -38,7 +38,7 @@ import numpy as np
 from safety import composition, learned, lexicon, reasons, semantic
 from safety.errors import SafetyError
 from safety.guard import PromptGuard, configured_guard
-from safety.instructions import OwnerInstructions, Violation, check_instructions
+from safety.instructions import OwnerInstructions, Violation, check_instructions, implied_switches
 from safety.names import PersonMention, find_people, name_text
 from safety.text import fold as fold_text, language, normalise
 
@@ -137,14 +137,16 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
         hits.setdefault("impersonation", []).extend(impersonated)
 
     segment_vectors = prompt_vectors(norm.folded)
-    switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
+    switches = sorted(({s for o in instructions for s in o.switches} | implied_switches(instructions))
+                      & set(semantic.THRESHOLDS))
     checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
     scores = semantic.score_vectors(segment_vectors, checked)
     fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
              if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
     all_hits = {c: hits.get(c, []) + combinations.get(c, []) for c in set(hits) | set(combinations)}
     rules = set(hits) | ({"real_person"} if people else set())
-    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict)
+    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict,
+                                    handles)
     if violations:
         rules.add("instruction")
     report = {c: round(scores.similarity[c], 3) for c in checked}
