@@ -121,10 +121,14 @@ class Encoded:
     semantic: np.ndarray
     hard_strict: np.ndarray
     semantic_strict: np.ndarray
+    contextual: np.ndarray  # a rule a harmless frame makes need the head's agreement (`safety.context`)
+    contextual_strict: np.ndarray
 
     def base(self, strict: bool = False) -> np.ndarray:
         """The policy without the head: each example in its own mode, or all in strict mode."""
-        return (self.hard_strict | self.semantic_strict) if strict else (self.hard | self.semantic)
+        if strict:
+            return self.hard_strict | self.contextual_strict | self.semantic_strict
+        return self.hard | self.contextual | self.semantic
 
 
 def _key(e: Example) -> str:
@@ -133,17 +137,19 @@ def _key(e: Example) -> str:
 
 def _cache_path() -> Path:
     """Keyed by the policy's rule modules too: a change of rules changes the base decisions."""
-    import safety.composition, safety.exemplars, safety.lexicon, safety.semantic  # noqa: E401
+    import safety.composition, safety.context, safety.exemplars, safety.instruction_topics, safety.instructions  # noqa: E401
+    import safety.lexicon, safety.names, safety.semantic  # noqa: E401
 
     digest = hashlib.sha256()
-    for module in (safety.composition, safety.lexicon, safety.exemplars, safety.semantic):
+    for module in (safety.composition, safety.lexicon, safety.exemplars, safety.semantic, safety.context,
+                   safety.instruction_topics, safety.instructions, safety.names):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(learned.FEATURES.encode())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cameo-studio"
     return root / f"policy-head-features-{digest.hexdigest()[:16]}.npz"
 
 
-FLAGS = ("hard", "semantic", "hard_strict", "semantic_strict")
+FLAGS = ("hard", "semantic", "hard_strict", "semantic_strict", "contextual", "contextual_strict")
 
 
 def _encode_one(e: Example) -> tuple[np.ndarray, ...]:
@@ -151,11 +157,12 @@ def _encode_one(e: Example) -> tuple[np.ndarray, ...]:
 
     owners = [OwnerInstructions(i["handle"], i["text"], tuple(i["switches"])) for i in e.instructions]
     handles = tuple(h.casefold() for h in e.cameos)
-    flags = []
+    flags, contextual = [], []
     for strict in (e.strict, True):
         f = find(e.text, handles, owners, strict)
-        flags += [bool(f.rules or f.combinations), bool(f.semantic)]
-    return (learned.features(f.vectors), *flags)
+        flags += [bool((f.rules - f.contextual) or f.combinations), bool(f.semantic)]
+        contextual.append(bool(f.contextual))
+    return (learned.features(f.vectors), *flags, *contextual)
 
 
 def encode(examples: Sequence[Example], cache: bool = True) -> Encoded:
@@ -178,7 +185,7 @@ def encode(examples: Sequence[Example], cache: bool = True) -> Encoded:
         np.savez_compressed(tmp, keys=np.array(keys), x=np.stack([known[k][0] for k in keys]),
                             **{n: np.array([bool(known[k][i + 1]) for k in keys]) for i, n in enumerate(FLAGS)})
         os.replace(tmp, path)
-    return Encoded(np.stack([r[0] for r in rows]), *(np.array([bool(r[i + 1]) for r in rows]) for i in range(4)))
+    return Encoded(np.stack([r[0] for r in rows]), *(np.array([bool(r[i + 1]) for r in rows]) for i in range(len(FLAGS))))
 
 
 def fit(x: np.ndarray, labels: Sequence[str], c: float) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
@@ -211,8 +218,10 @@ def decide(enc: Encoded, strict_rows: np.ndarray, harm: np.ndarray, harm_strict:
     """The whole policy's refusals as `safety.policy.check_prompt` makes them, each row in its own mode:
     the hard layers always; the nearest-example classifier unless the head vetoes it (not in strict
     mode); the head above its threshold."""
-    normal = enc.hard | (enc.semantic & (harm >= veto)) | (harm >= threshold)
-    strict = enc.hard | enc.semantic | (harm_strict >= strict_threshold)  # own mode: strict for these rows
+    agreed, agreed_strict = harm >= learned.AGREE, harm_strict >= learned.AGREE
+    normal = enc.hard | (enc.contextual & agreed) | (enc.semantic & (harm >= veto)) | (harm >= threshold)
+    strict = (enc.hard_strict | (enc.contextual_strict & agreed_strict) | enc.semantic_strict
+              | (harm_strict >= strict_threshold))  # own mode: strict for these rows
     return np.where(strict_rows, strict, normal)
 
 
@@ -234,9 +243,10 @@ def choose(enc: Encoded, strict_rows: np.ndarray, harm: np.ndarray, harm_strict:
     if best[0] < 0:
         raise ValueError(f"no threshold keeps the harmless prompts refused under {MAX_HARMLESS_RATE:.1%}")
     t, veto = max(best[2], THRESHOLD_FLOOR), best[3]
-    base = (enc.hard_strict | enc.semantic_strict)[harmless].mean()
+    strict_base = enc.hard_strict | (enc.contextual_strict & (harm_strict >= learned.AGREE)) | enc.semantic_strict
+    base = strict_base[harmless].mean()
     strict_t = next((round(float(s), 2) for s in np.arange(0.05, t + 1e-9, 0.01)
-                     if (enc.hard_strict | enc.semantic_strict | (harm_strict >= s))[harmless].mean()
+                     if (strict_base | (harm_strict >= s))[harmless].mean()
                      <= base + STRICT_EXTRA), t)
     return t, veto, strict_t
 
@@ -282,7 +292,8 @@ def train(examples: Sequence[Example], c_grid: Iterable[float] = C_GRID) -> tupl
     _, c, t, veto, t_strict, harm, harm_strict = best
     w, b, classes = fit(enc.x, [e.label for e in examples], c)
     refused = decide(enc, strict_rows, harm, harm_strict, t, t_strict, veto)
-    strict_mode = enc.hard_strict | enc.semantic_strict | (harm_strict >= t_strict)
+    strict_mode = (enc.hard_strict | (enc.contextual_strict & (harm_strict >= learned.AGREE)) | enc.semantic_strict
+                   | (harm_strict >= t_strict))
     figures = {"C": c, "threshold": t, "threshold_floor": THRESHOLD_FLOOR, "veto": veto,
                "strict_threshold": t_strict,
                "calibration_sources": list(CALIBRATION_SOURCES),

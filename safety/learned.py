@@ -36,6 +36,9 @@ WEIGHTS = Path(__file__).with_name("data") / "policy_head.npz"
 HARMLESS = "harmless"
 
 
+# A rule that a harmless frame makes contextual (`safety.context`) refuses only where the head's
+# probability of harm reaches this: the head agrees more than it disagrees.
+AGREE = 0.5
 FEATURES = "whole-prompt-v1"  # names what `features` computes: training caches are keyed by it
 
 

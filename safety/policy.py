@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from safety import composition, learned, lexicon, reasons, semantic
+from safety import composition, context, learned, lexicon, reasons, semantic
 from safety.errors import SafetyError
 from safety.guard import PromptGuard, configured_guard
 from safety.instructions import OwnerInstructions, Violation, check_instructions, implied_switches
@@ -116,6 +116,7 @@ class Findings:
     decision needs besides: the sentence vectors, the people named, the owners' instructions broken."""
 
     rules: frozenset[str]  # words, impersonation, a real person named, an owner's instruction broken
+    contextual: frozenset[str]  # of those, the ones a harmless frame makes need the head's agreement
     combinations: frozenset[str]  # rules of combination
     semantic: frozenset[str]  # the nearest-example classifier, where no rule fired for the category
     people: tuple[PersonMention, ...]
@@ -145,6 +146,7 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
              if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
     all_hits = {c: hits.get(c, []) + combinations.get(c, []) for c in set(hits) | set(combinations)}
     rules = set(hits) | ({"real_person"} if people else set())
+    contextual = context.contextual(rules, norm.folded, people, combinations)
     violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict,
                                     handles)
     if violations:
@@ -152,7 +154,7 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
     report = {c: round(scores.similarity[c], 3) for c in checked}
     report.update({c: 1.0 for c in all_hits})
     semantic_only = _closest(fired - set(all_hits), all_hits, scores)
-    return Findings(frozenset(rules), frozenset(combinations), frozenset(semantic_only),
+    return Findings(frozenset(rules), contextual, frozenset(combinations), frozenset(semantic_only),
                     tuple(people), tuple(impersonated), tuple(violations), segment_vectors, report,
                     language(norm.folded, text))
 
@@ -178,6 +180,8 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     found = set(f.rules) | set(f.combinations)
     if learned_head:
         verdict = learned.head().decide(f.vectors, strict)
+        if verdict.harm < learned.AGREE:
+            found -= f.contextual
         if not verdict.vetoes:
             found |= f.semantic
         if verdict.refused and not found:
