@@ -236,7 +236,8 @@ INTIMACY = (
            r"(?:climbs?|gets?|crawls?|slips?|sneaks?|slides?) (?:\w+ )?(?:in|into|under) (?:\w+ )?(?:bed|covers|sheets)",
            r"(?:carries|carried|carry|leads?|led|drags?|dragged) (?:her|him|them|someone) (?:\w+ ){0,2}(?:to|into) "
            r"(?:his|her|their|the) (?:bed|bedroom)", r"takes? (?:her|him) (?:home )?to (?:bed|his bed)",
-           r"naked", r"nude", r"sex\w*", r"lies? down (?:next to|with|beside) (?:her|him)", r"gets? on top of",
+           r"naked(?! eye)", r"nude(?!-| (?:heels|shoes|pumps|sandals|colou?r\w*|tones?|lipstick|lip\w*|palette|makeup|nails?"
+           r"|tights|dress|beige|shade))", r"sex\w*", r"lies? down (?:next to|with|beside) (?:her|him)", r"gets? on top of",
            r"climbs? on top", r"(?:her|his) body", r"intimate\w*", r"showering", r"unbuckl\w*", r"unzip\w*",
            r"lift\w* (?:up )?(?:her|his) (?:skirt|dress|shirt|top|nightgown)", r"carr(?:y|ies|ied) (?:her|him) upstairs", r"changing (?:room|clothes)",
            r"in the (?:shower|changing room|locker room)"),
@@ -802,3 +803,48 @@ def combination_hits(folded: str) -> dict[str, list[str]]:
             continue
         hits.setdefault(combination.category, []).extend(found)
     return hits
+
+
+# Signals ----------------------------------------------------------------------------------------
+# A danger to someone: a fake emergency call, a home address and hours, following someone home, a
+# credential taken, a drug or a weapon made. Harmless alone ("the address of the café"); a signal
+# only, for the learned head (`signals`).
+DANGER = (
+    any_of(r"phishing", r"swat\w*", r"911", r"hostage situation", r"(?:home )?address(?!es)", r"unit number",
+           r"schedule", r"follow\w* (?:\w+ ){0,2}home", r"through (?:her|his|their) (?:bedroom )?window",
+           r"skimmers?", r"clon(?:e|es|ed|ing) (?:a |the |her |his )?(?:\w+ )?(?:card|key|sim)\w*", r"credential\w*",
+           r"passwords?", r"logins?", r"bank (?:login|details)", r"ssn", r"social security", r"maiden name",
+           r"synthesi[sz]\w*", r"fentanyl", r"meth", r"crystal", r"precursors?", r"3d[- ]print\w*", r"ghost guns?",
+           r"explosives?", r"bombs?", r"tech support script", r"scam\w*", r"dox\w*", r"key ?cards?", r"flipper"),
+    any_of(r"hameconnage", r"adresse", r"horaires", r"identifiants", r"mot de passe", r"faux (?:policier|conseiller)",
+           r"bombe\w*"),
+    any_of(r"direccion", r"horario", r"a que hora sale", r"contrasena", r"cajero", r"clonar", r"fentanilo", r"cristal",
+           r"precursores", r"secuestro", r"llam\w* a la policia", r"haciendose pasar", r"bomba\w*"),
+    any_of(r"adresse", r"\w*zeiten", r"passwort", r"bankdaten", r"schockanruf", r"falscher polizist", r"geiselnahme",
+           r"3d-?druck\w*", r"rohrbo\w*", r"bombe\w*", r"ruft die polizei"),
+)
+# The ways to die that mean little else (not "falls", "bridge" or "knife"), as a signal.
+LETHAL_MEANS = (
+    any_of(r"noose", r"overdos\w*", r"razor blades?", r"(?:her|his|their|my) wrists?", r"ledge", r"railing", r"pills",
+           r"sleeping pills", r"rope"),
+    any_of(r"corde", r"cachets", r"medocs", r"veines", r"parapet"),
+    any_of(r"cuerda", r"pastillas", r"venas", r"cornisa"),
+    any_of(r"strick", r"tabletten", r"pulsadern", r"gleise"),
+)
+# The learned head's classes (`safety.learned`) and the families that are a sign of each.
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "sexual_minors": YOUTH + CHILD,
+    "sexual": INTIMACY + NON_CONSENT + ROMANTIC + SEXUALISING + (SEXUALISED,) + RULES["sexual"],
+    "self_harm": FAREWELL + SELF_HARM_ACT + DYING_SOFTLY + DEATH_SET_UP + URGING + LETHAL_MEANS,
+    "extremism": EXTREMIST_CAUSE + EXTREMIST_MARK + RECRUITING + TORCH_MARCH + BLACK_FLAG + RULES["extremism"],
+    "hate": GROUP,
+    "humiliation": DEGRADING,
+    "real_person": EVIDENCE,
+    "dangerous": DANGER + CYBER_ATTACK,
+}
+
+
+def signals(folded: str) -> frozenset[str]:
+    """The learned head's harmful classes that the prompt shows a sign of: weak evidence alone (a
+    school, an address, a bridge), which the head may join when it is fairly sure (`safety.policy`)."""
+    return frozenset(c for c, families in SIGNALS.items() if find(families, folded))

@@ -5,15 +5,21 @@ classifier's topic examples (`safety.exemplars.SWITCH_TOPICS`); `no_political` a
 politician or royal from the public-figure list, and `no_violence` is stricter than the general
 violence policy (a boxing match, a sword fight, a shooting range).
 
-Free text ("never show me eating meat", "no ads or product placement") is read for what it forbids:
-each clause with a negation ("no", "never", "don't", "avoid", "pas de", "nunca", "kein"...) gives a
-target ("eating meat"; "ads", "product placement"). A prompt goes against a target when it contains
-all of the target's content words, or when its embedding is close enough to the target's
-(`FREE_TEXT_THRESHOLD`). Limits, honestly: positive wishes ("always show me smiling") are not
-enforceable on a prompt and are ignored; a negation inside a longer sentence may be missed or
-over-read; the semantic match knows English only and sees topics, not degrees (it cannot tell
-"near water" from "far from water" reliably). An instruction is applied to the whole prompt, not
-only to the clauses that mention its owner's cameo.
+Free text is read clause by clause for what it forbids (`safety.instruction_topics`): a topic family
+(alcohol, smoking, drugs, gambling, romance, swimwear, ads, politics, violence, weapons, swearing,
+horror, religion, meat, dogs, uniforms, being shown as an animal) named in English, French, Spanish,
+German or the commonest words of Italian, Portuguese, Dutch and Polish (other scripts by the
+multilingual encoder), with its polarity ("never", "pas de", "nada de", "keine"; "only wholesome"
+forbids what is not), and another cameo the owner will not appear with ("never with @rico"). A
+topic is checked on the prompt with its own multilingual words, less what the prompt rules out
+("sans alcool", "alcohol-free"), and for politics and violence with the switch's rules and
+examples too. A clause that names no known topic ("never use my voice to sing") is matched as
+before: each target's content words, or the encoder's similarity to the target
+(`FREE_TEXT_THRESHOLD`). Limits, honestly: positive wishes ("always show me smiling", "only cooking
+videos") are not enforceable on a prompt and are ignored; a topic's words are families, not every
+word (a brand the list lacks, a slang drink); degrees are not read ("near water" against "far from
+water"). An instruction is applied to the whole prompt, not only to the clauses that mention its
+owner's cameo.
 """
 from __future__ import annotations
 

@@ -12,13 +12,16 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
 - the semantic classifier (`safety.semantic`, a multilingual sentence encoder) for wording rules
   cannot list, reading the prompt less what it rules out for itself ("no gore":
   `lexicon.without_ruled_out`);
-- each cameo owner's instructions (`safety.instructions`);
+- each cameo owner's instructions (`safety.instructions`, read as topics: `safety.instruction_topics`);
+- rule strength (`safety.context`): a rule word in a harmless frame ("suicide" in a prevention spot,
+  Napoleon played for a history class) refuses only where the learned head agrees;
 - the learned head (`safety.learned`): a softmax regression over the same sentence vectors,
   trained on some 4,400 labelled prompts from eight sources and writers (`python -m safety
   train-policy`). It adds refusals above its threshold, and below its veto it overrules the
   nearest-example classifier (never the rules, the people named or the owners' instructions, and
   never in strict mode): measured with a whole writer's set left out, the nearest-example layer
-  refused more harmless prompts than the head at the same recall;
+  refused more harmless prompts than the head at the same recall. Where the prompt shows a sign of
+  harm (`composition.signals`: a school, an address, a bridge) it refuses from a lower probability;
 - a guard model (`safety.guard`, Qwen3Guard-Gen) where a deployment has its weights: it can only
   add refusals.
 
@@ -125,6 +128,7 @@ class Findings:
     vectors: np.ndarray
     report: dict[str, float]
     lang: str
+    signals: frozenset[str] = frozenset()  # the head's classes the prompt shows a sign of
 
 
 def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstructions], strict: bool) -> Findings:
@@ -156,7 +160,7 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
     semantic_only = _closest(fired - set(all_hits), all_hits, scores)
     return Findings(frozenset(rules), contextual, frozenset(combinations), frozenset(semantic_only),
                     tuple(people), tuple(impersonated), tuple(violations), segment_vectors, report,
-                    language(norm.folded, text))
+                    language(norm.folded, text), composition.signals(norm.folded))
 
 
 def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Sequence[OwnerInstructions] = (),
@@ -186,6 +190,8 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
             found |= f.semantic
         if verdict.refused and not found:
             found.add(_learned_category(verdict.category, f.people, f.impersonated))
+        elif verdict.joins_signals and not found and verdict.likely in f.signals:  # a sign of the same harm
+            found.add(_learned_category(verdict.likely, f.people, f.impersonated))
     else:
         found |= f.semantic
     model = configured_guard() if guard is _CONFIGURED else guard
