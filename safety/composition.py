@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 
 from safety.context import EDUCATION, SUPPORT
-from safety.lexicon import MINOR, RULES, SEXUALISED, any_of, find
+from safety.lexicon import MINOR, RULES, SEXUALISED, any_of, find, present
 
 # Signals --------------------------------------------------------------------------------------
 # A person framed as a child, short of a stated age: the tropes of sexualised youth.
@@ -847,4 +847,4 @@ SIGNALS: dict[str, tuple[str, ...]] = {
 def signals(folded: str) -> frozenset[str]:
     """The learned head's harmful classes that the prompt shows a sign of: weak evidence alone (a
     school, an address, a bridge), which the head may join when it is fairly sure (`safety.policy`)."""
-    return frozenset(c for c, families in SIGNALS.items() if find(families, folded))
+    return frozenset(c for c, families in SIGNALS.items() if present(families, folded))

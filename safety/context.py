@@ -16,7 +16,6 @@ Each frame is a family written once, in English, French, Spanish and German, ove
 """
 from __future__ import annotations
 
-import re
 from typing import Iterable, Sequence
 
 from safety.lexicon import any_of, find

@@ -71,7 +71,9 @@ TOPICS: tuple[Topic, ...] = (
           any_of(r"smok\w*", r"cigar\w*", r"vap\w*", r"tobacco", r"fum\w*", r"clope\w*", r"tabac", r"cigarrillos?",
                  r"tabaco", r"rauch\w*", r"zigarett\w*", r"tabak", r"sigarett\w*", r"roken", r"sigaret\w*",
                  r"papieros\w*", r"palenie", r"pali\w*"),
-          (any_of(r"smok(?:e|es|ed|ing|er|ers)\b(?! machine| bomb| alarm| detector| signal| screen)", r"cigar\w*", r"vap(?:e|es|ing|or|ers?)", r"tobacco", r"(?:rolls?|rolling|smokes?|smoking|lights?|passing|passes) a joint", r"blunts?", r"bongs?",
+          (any_of(r"smok(?:e|es|ed|ing|er|ers)\b(?! machine| bomb| alarm| detector| signal| screen)", r"cigar\w*",
+                  r"vap(?:e|es|ing|or|ers?)", r"tobacco",
+                  r"(?:rolls?|rolling|smokes?|smoking|lights?|passing|passes) a joint", r"blunts?", r"bongs?",
                   r"hookah", r"shisha", r"e-?cig\w*", r"puffs? on", r"lights? up a \w+", r"lighting a (?:cigarette|cig|joint)"),
            any_of(r"fum(?:e|ent|er|ant|ait|e une)", r"cigarett\w*", r"clope\w*", r"cigare\w*", r"tabac", r"vapot\w*",
                   r"chicha", r"petard\w*"),
@@ -240,7 +242,6 @@ TOPICS: tuple[Topic, ...] = (
           "don't depict me as an animal"),
 )
 
-BY_NAME = {t.name: t for t in TOPICS}
 # Where a topic is also a switch, the switch's rules and examples read the prompt for it.
 SWITCH_OF = {"politics": "no_political", "violence": "no_violence"}
 # "only wholesome / family-friendly content": everything a family audience would not expect.
@@ -287,7 +288,7 @@ def topics_by_words(folded_clause: str) -> list[str]:
     named = [t.name for t in TOPICS if _compiled(t.cue).search(folded_clause)]
     if "animal_form" in named and not re.search(r"\b(?:as|into|como|en|als)\b.{0,12}\banimal|動物|\btier\b", folded_clause):
         named.remove("animal_form")
-    if WHOLESOME and _compiled(WHOLESOME).search(folded_clause):
+    if _compiled(WHOLESOME).search(folded_clause):
         named += [n for n in NOT_WHOLESOME if n not in named]
     return named
 

@@ -772,6 +772,12 @@ def find(patterns: tuple[str, ...] | str, folded: str) -> list[str]:
     return hits
 
 
+def present(patterns: tuple[str, ...], folded: str) -> bool:
+    """Whether any of these patterns matches a word the prompt does not negate (`find`, stopping early)."""
+    return any(not _NEGATED.search(folded[max(0, m.start() - 30):m.start()])
+               for pattern in patterns for m in _compiled(pattern).finditer(folded))
+
+
 def rule_hits(folded: str, strict: bool) -> dict[str, list[str]]:
     """Category -> matched phrases, for every category with at least one match. (A minor with
     anything sexual is a rule of combination: `safety.composition`.)"""
