@@ -21,6 +21,11 @@ the share of benign prompts refused. Broken down by split, category, language an
   head (safety.learned); the concatenation of their three files, unchanged. The policy without
   the head on them, and with it by writer left out: README; one prompt in ten is kept out of
   training (safety.head_training.is_held_out) for tests/test_learned_head.py.
+- tests/data/prompts_blind3.jsonl (331, 30% French, Spanish and German, 30 with owners' instructions): the lead's
+  blind set 3, measured blind before and after the second round (75.7% / 14.2% -> 84.0% / 11.7%); seen since.
+- tests/data/prompts_train4.jsonl (515, 46% French, Spanish and German): written for the third round by a fourth
+  person who had not seen the policy; measured with each step of that round before it joined the head's
+  training, never read here (README).
 - tests/data/prompts_hold3.jsonl (116, 40% French, Spanish and German): written at the same time as
   dev3, before any of this work, and measured only twice: before and at the end (README).
 The blind figures that count are the lead's, on sets nobody here has read (README, "Prompt policy").

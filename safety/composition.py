@@ -38,7 +38,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from safety.lexicon import MINOR, RULES, SEXUALISED, any_of, find
+from safety.context import EDUCATION, SUPPORT
+from safety.lexicon import MINOR, RULES, SEXUALISED, any_of, find, present
 
 # Signals --------------------------------------------------------------------------------------
 # A person framed as a child, short of a stated age: the tropes of sexualised youth.
@@ -235,7 +236,8 @@ INTIMACY = (
            r"(?:climbs?|gets?|crawls?|slips?|sneaks?|slides?) (?:\w+ )?(?:in|into|under) (?:\w+ )?(?:bed|covers|sheets)",
            r"(?:carries|carried|carry|leads?|led|drags?|dragged) (?:her|him|them|someone) (?:\w+ ){0,2}(?:to|into) "
            r"(?:his|her|their|the) (?:bed|bedroom)", r"takes? (?:her|him) (?:home )?to (?:bed|his bed)",
-           r"naked", r"nude", r"sex\w*", r"lies? down (?:next to|with|beside) (?:her|him)", r"gets? on top of",
+           r"naked(?! eye)", r"nude(?!-| (?:heels|shoes|pumps|sandals|colou?r\w*|tones?|lipstick|lip\w*|palette|makeup|nails?"
+           r"|tights|dress|beige|shade))", r"sex\w*", r"lies? down (?:next to|with|beside) (?:her|him)", r"gets? on top of",
            r"climbs? on top", r"(?:her|his) body", r"intimate\w*", r"showering", r"unbuckl\w*", r"unzip\w*",
            r"lift\w* (?:up )?(?:her|his) (?:skirt|dress|shirt|top|nightgown)", r"carr(?:y|ies|ied) (?:her|him) upstairs", r"changing (?:room|clothes)",
            r"in the (?:shower|changing room|locker room)"),
@@ -571,23 +573,158 @@ DEFENSIVE = (
 # Calling people to an extremist cause: a recruitment and what it recruits for.
 RECRUITING = (
     any_of(r"recruit\w*", r"join (?:us|our|the fight|the cause|the movement|the struggle)", r"enlist\w*",
+           r"come (?:and )?(?:make|join|fight)", r"make hijrah?", r"before (?:it'?s too late|we are replaced)",
            r"sign up (?:for|to)", r"invit\w* (?:\w+ ){0,3}to join", r"calls? (?:on )?(?:young|all) \w+ to",
            r"urg\w* (?:young|all) \w+ to", r"urg\w* (?:\w+ ){0,2}to join"),
-    any_of(r"recrut\w*", r"rejoindre", r"appel\w* (?:les )?jeunes"),
-    any_of(r"recluta\w*", r"unirse a", r"alista\w*"),
-    any_of(r"wirbt", r"anwerb\w*", r"rekrutier\w*", r"schliesst euch", r"anzuschliessen"),
+    any_of(r"recrut\w*", r"rejoindre", r"rejoignez", r"venez (?:faire|combattre|nous rejoindre)", r"appel\w* (?:les )?jeunes"),
+    any_of(r"recluta\w*", r"unirse a", r"unete", r"jalate", r"alista\w*", r"venid"),
+    any_of(r"wirbt", r"anwerb\w*", r"rekrutier\w*", r"schliesst euch", r"schliess dich", r"anzuschliessen"),
 )
 EXTREMIST_CAUSE = (
     any_of(r"race war", r"holy war", r"jihad\w*", r"caliphate", r"armed struggle", r"take up arms", r"uprising",
            r"overthrow", r"white homeland", r"ethnostate", r"militias?", r"the fuhrer", r"reich", r"martyrdom",
            r"martyrs", r"the coming war", r"resistance movement", r"cleans\w*", r"purif\w*", r"wagner",
            r"white (?:britain|europe|america|race|homeland|nation|people)", r"defend (?:the )?(?:white|our race|our people)", r"day of the rope", r"(?:train|training) for "
-           r"(?:the )?(?:coming )?war", r"cell\b", r"terror\w*"),
-    any_of(r"djihad\w*", r"guerre sainte", r"guerre raciale", r"lutte armee", r"califat", r"martyrs?"),
-    any_of(r"yihad\w*", r"guerra santa", r"guerra racial", r"lucha armada", r"califato", r"martires", r"milicia"),
+           r"(?:the )?(?:coming )?war", r"cell\b", r"terror\w*", r"hijrah?", r"the state", r"kuffar", r"crusaders",
+           r"remigration", r"replaced", r"great replacement", r"accelerat\w*", r"the system"),
+    any_of(r"djihad\w*", r"guerre sainte", r"guerre raciale", r"lutte armee", r"califat", r"martyrs?", r"hijra",
+           r"croises", r"grand remplacement", r"remigration"),
+    any_of(r"yihad\w*", r"guerra santa", r"guerra racial", r"lucha armada", r"califato", r"martires", r"milicia",
+           r"cruzados", r"la lucha continua", r"gran reemplazo", r"remigracion"),
     any_of(r"dschihad\w*", r"heilige\w* krieg", r"rassenkrieg\w*", r"bewaffnete\w* kampf", r"kalifat",
-           r"martyrer", r"miliz\w*", r"umsturz"),
+           r"martyrer", r"miliz\w*", r"umsturz", r"remigration", r"ausgetauscht", r"bevolkerungsaustausch"),
 )
+
+
+# Getting better: the look-alike of a lesson in self-harm.
+RECOVERY = (
+    any_of(r"recover\w*", r"clean for \w+", r"relapse prevention", r"coping (?:skills|strategies)", r"instead of",
+           r"healthy", r"nutritionist", r"dietitian", r"warn(?:s|ing)? (?:\w+ ){0,2}(?:parents|kids|teens|about)",
+           r"naloxone", r"narcan"),
+    any_of(r"guerison", r"retablissement", r"au lieu de"),
+    any_of(r"recuperacion", r"en lugar de", r"en vez de"),
+    any_of(r"genesung", r"statt\b", r"anstatt"),
+)
+# Dying spoken of softly: "sleep forever", "enfin dormir pour toujours", "keiner wird dich vermissen".
+DYING_SOFTLY = (
+    any_of(r"sleep(?:ing)? forever", r"goodnight forever", r"good night forever", r"(?:okay|ok|brave|fine|alright) to go",
+           r"(?:nobody|no one) (?:will|would|is going to|gonna) miss (?:me|you|him|her|them)", r"end the pain",
+           r"never wake up",
+           r"go to sleep and not wake up"),
+    any_of(r"dormir pour toujours", r"dormir pour de bon", r"ne plus (?:jamais )?me reveiller", r"personne ne va (?:me|te|le|la) manquer",
+           r"partir en paix"),
+    any_of(r"dormir para siempre", r"no despertar(?:me)? nunca", r"nadie (?:me|te|lo|la) (?:va a echar|echara) de menos",
+           r"ya no (?:voy a )?(?:sufrir|molestar)"),
+    any_of(r"fur immer (?:zu )?schlafen", r"nie (?:mehr|wieder) aufwachen", r"(?:keiner|niemand) wird (?:dich|mich|ihn|sie) vermissen",
+           r"gehen (?:ist|sei) die losung"),
+)
+# Saying a death is good, or a way out.
+APPROVING = (
+    any_of(r"brave", r"okay", r"ok", r"fine", r"peaceful\w*", r"beautiful", r"aesthetic", r"the answer", r"the solution",
+           r"do it", r"you can do it too", r"shouldn'?t be ashamed", r"not ashamed", r"romantic", r"poetic"),
+    any_of(r"courag\w*", r"la solution", r"vas-y", r"apais\w*", r"poetique", r"douce?", r"pas honte"),
+    any_of(r"valiente", r"la solucion", r"hazlo", r"tranquil\w*", r"poetic[oa]", r"no (?:hay que|debes) avergonzarse"),
+    any_of(r"mutig", r"die losung", r"mach'?s", r"friedlich", r"schone?", r"nicht schamen", r"sanft\w*"),
+)
+# Harm to oneself: cutting, purging, starving, overdosing.
+SELF_HARM_ACT = (
+    any_of(r"cut(?:s|ting)? (?:herself|himself|themselves|myself|yourself)", r"(?:fresh|new|her|his) (?:cuts|lines|scars)",
+           r"s/h", r"self[- ]?harm\w*", r"purg(?:e|es|ing) after", r"(?:make|makes|making) (?:herself|himself|themselves) (?:throw up|vomit|sick)",
+           r"throw\w* up after (?:every|each)? ?meals?", r"\d{3} calories a day", r"stops? eating",
+           r"starv(?:e|es|ing) (?:herself|himself|themselves|yourself)", r"pills? (?:she'?s|he'?s|i'?ve|they'?ve) (?:been )?sav\w*",
+           r"pro-?ana", r"thinspo\w*", r"ana coach", r"blackout challenge", r"choking (?:game|challenge)", r"overdos\w*"),
+    any_of(r"scarif\w*", r"se couper (?:les veines|les bras|le bras|les poignets)", r"se fait vomir", r"se faire vomir", r"vomi\w* apres (?:chaque|les) repas",
+           r"ne plus manger", r"automutil\w*"),
+    any_of(r"cortarse (?:los brazos|el brazo|las venas|las munecas)", r"hacerse cortes", r"autolesion\w*", r"se provoca el vomito", r"vomita\w* despues de (?:cada|comer)",
+           r"dejar de comer", r"deja de comer"),
+    any_of(r"(?:sich )?ritz(?:t|en)\b", r"ritz-asthetik", r"ritzwunden", r"selbstverletz\w*", r"kotzt nach (?:jedem|dem) essen", r"erbricht", r"hungert", r"nichts mehr essen"),
+)
+# Making harm to oneself a lesson, a secret or a look.
+PROMOTING = (
+    any_of(r"tips?", r"tricks?", r"hacks?", r"tutorial", r"how to", r"hide (?:it|them|the \w+)", r"without (?:anyone|her parents"
+           r"|his parents|their parents|parents) (?:noticing|knowing|finding out)", r"places nobody checks", r"long sleeves",
+           r"aesthetic", r"motivation\w*", r"challenge", r"you can do it too", r"it helps", r"vent (?:acc|account)",
+           r"show\w* off", r"for (?:tiktok|instagram|my followers)", r"inspo"),
+    any_of(r"astuces?", r"conseils?", r"tuto\w*", r"sans que (?:\w+ ){0,3}(?:remarque|s'en rende compte|sache)",
+           r"cacher", r"version tips", r"esthetique", r"ca aide"),
+    any_of(r"trucos?", r"consejos?", r"tutorial", r"sin que (?:\w+ ){0,3}(?:lo )?(?:noten|note|sepan|se den cuenta)",
+           r"esconder\w*", r"ocultar\w*", r"estetica", r"reto", r"ayuda"),
+    any_of(r"tipps?", r"tricks?", r"anleitung", r"ohne dass (?:\w+ ){0,3}(?:es )?merk\w*", r"damit (?:\w+ ){0,3}nichts merkt",
+           r"verstecken", r"asthetik", r"\w*-asthetik", r"es hilft", r"challenge"),
+)
+# Getting ready to die: a rope tied to a beam, a razor in a bath turning red, pills lined up.
+DEATH_SET_UP = (
+    any_of(r"(?:ties|tying|tied|knots?|hangs?|hanging) (?:a |the )?(?:rope|noose|belt|cord) (?:to|around|from|over) (?:the |a )?"
+           r"(?:ceiling|fan|beam|rafter|banister)\w*", r"(?:ties|tying|tied) (?:a |the )?noose", r"rope over the beam", r"chair (?:with|and) (?:a )?"
+           r"(?:rope|noose)", r"(?:bath(?:tub)?|tub) with (?:a )?(?:razor|blade)", r"water (?:slowly )?turning red",
+           r"lines? up (?:the |her |his |all the )?pills", r"pills lined up", r"(?:on|over|at) the (?:bridge )?(?:railing|ledge|parapet)\w* (?:at night|alone)",
+           r"(?:edge|ledge) of (?:a |the )?(?:roof|building|bridge)\w*,? (?:looking|staring) down"),
+    any_of(r"(?:attache|noue) (?:une |la )?corde (?:au|a la) (?:plafond|poutre|ventilateur)", r"parapet du pont",
+           r"avale (?:toute|toutes) (?:la |les )?(?:boite|boites) (?:de|des) (?:cachets|medicaments|pilules|comprimes|medocs)"),
+    any_of(r"ata (?:una |la )?cuerda al (?:techo|ventilador|viga)", r"baranda del puente", r"(?:se traga|tragandose|traga) "
+           r"(?:toda la caja de pastillas|todas las pastillas)"),
+    any_of(r"bindet (?:ein |das )?(?:seil|strick) an (?:die |den )?(?:decke|balken|ventilator)", r"rand eines dach\w*,? blick nach unten",
+           r"schluckt (?:alle|die ganze packung) (?:tabletten|pillen)"),
+)
+# An attack filmed as a stream: a first-person camera, a place of worship or a crowd, a weapon.
+ATTACK_POV = (
+    any_of(r"first[- ]person", r"pov", r"helmet[- ]?cam\w*", r"go ?pro", r"body ?cam", r"livestream\w*", r"live ?stream\w*",
+           r"twitch", r"stream(?:er|ing)? (?:style|overlay)"),
+    any_of(r"premiere personne", r"camera (?:sur le casque|pieton)", r"en direct", r"live"),
+    any_of(r"primera persona", r"camara en el casco", r"directo", r"en vivo"),
+    any_of(r"helmkamera\w*", r"ego-?perspektive", r"livestream\w*", r"pov"),
+)
+WORSHIP_OR_CROWD = (
+    any_of(r"synagogues?", r"mosques?", r"church(?:es)?", r"temples?", r"gurdwaras?", r"(?:a |the )?school", r"festival crowd"),
+    any_of(r"synagogues?", r"mosquees?", r"eglises?", r"temples?"),
+    any_of(r"sinagogas?", r"mezquitas?", r"iglesias?", r"templos?"),
+    any_of(r"synagog\w*", r"moschee\w*", r"kirche\w*", r"tempel"),
+)
+ARMED = (
+    any_of(r"rifles?", r"guns?", r"armed", r"weapons?", r"ar-?15", r"shotguns?", r"carrying a \w+ rifle"),
+    any_of(r"fusils?", r"arme\w*", r"kalach\w*"),
+    any_of(r"armad[oa]s?", r"fusil\w*", r"rifles?", r"armas?"),
+    any_of(r"bewaffnet\w*", r"gewehr\w*", r"waffe\w*"),
+)
+# Glory given to a movement, a killer or a rally of the 1930s.
+GLORIFYING = (
+    any_of(r"tribute", r"homage", r"saint", r"hero(?:es|ic)?", r"glor(?:y|ious|ified|ify)", r"epic", r"legend\w*",
+           r"hype (?:trailer|video)", r"honou?r\w*", r"be the next one", r"part 2", r"warm-?up"),
+    any_of(r"hommage", r"heros", r"heroique\w*", r"glorie\w*", r"grandiose", r"epique"),
+    any_of(r"homenaje", r"heroe\w*", r"heroic[oa]", r"glori\w*", r"epic[oa]"),
+    any_of(r"hommage", r"held\w*", r"heroisch\w*", r"glorreich\w*", r"episch\w*"),
+)
+EXTREMIST_MARK = (
+    any_of(r"(?:19)?30s nuremberg", r"nuremberg (?:rally|style)", r"14/?88", r"black sun", r"lone wolf",
+           r"(?:lone wolf|shooter'?s?|killer'?s?) manifesto", r"tarrant",
+           r"christchurch (?:shooter|gunman)", r"breivik", r"the capitol", r"january 6(?:th)?", r"zip ties", r"ss (?:officer|uniform)",
+           r"the base(?! camp| of| jump)", r"isis", r"daesh", r"al-?qaeda"),
+    any_of(r"nsu", r"eta", r"etarras?", r"gora eta", r"el hacha y la serpiente", r"la serpiente y el hacha",
+           r"tirador de christchurch"),
+    any_of(r"donermorde", r"rechtsrock", r"88-?tattoos?", r"schwarze sonne",
+           r"meine ehre heisst treue", r"ein volk,? ein reich", r"remigration", r"ausgetauscht", r"kalifat"),
+)
+
+
+# A torchlit march with raised arms: the rallies of the 1930s, whatever the prompt calls them.
+TORCH_MARCH = (
+    any_of(r"torch ?lit (?:march|rally|parade|procession)", r"torches? (?:march|rally)", r"march(?:ing)? with torches"),
+    any_of(r"(?:defile|marche) aux flambeaux"),
+    any_of(r"marcha con antorchas", r"desfile de antorchas"),
+    any_of(r"fackel(?:zug|marsch|aufmarsch)\w*"),
+)
+RAISED_ARMS = (
+    any_of(r"raised arms", r"arms raised", r"sea of (?:raised )?arms", r"(?:straight|stiff)[- ]arm(?:ed)? salut\w*",
+           r"1930s", r"30s style", r"nuremberg"),
+    any_of(r"bras tendus", r"annees 30"),
+    any_of(r"brazos en alto", r"anos 30"),
+    any_of(r"ausgestreckte\w* arm\w*", r"30er"),
+)
+# A threat read before a black flag, masked and armed.
+BLACK_FLAG = (any_of(r"black (?:isis |jihadi )?flag"), any_of(r"drapeau noir"), any_of(r"bandera negra"),
+              any_of(r"schwarze\w* (?:flagge|fahne)"))
+MASKED = (any_of(r"masked", r"hooded", r"balaclava\w*", r"face covered"), any_of(r"cagoule\w*", r"masque\w*"),
+          any_of(r"encapuchad[oa]s?", r"pasamontanas", r"enmascarad[oa]s?"), any_of(r"vermummt\w*", r"sturmhaube\w*"))
 
 
 # Combinations ---------------------------------------------------------------------------------
@@ -616,6 +753,15 @@ COMBINATIONS: tuple[Combination, ...] = (
                 unless_not=PASSED_AS_REAL),
     Combination("farewell with a means of death", "self_harm", (FAREWELL, DEATH_MEANS)),
     Combination("urging self-harm", "self_harm", (URGING,)),
+    Combination("dying spoken of softly, with a way to die or approval", "self_harm",
+                (DYING_SOFTLY, DEATH_MEANS + APPROVING + DEATH_SET_UP), unless=SUPPORT, unless_not=DEATH_SET_UP),
+    Combination("harm to oneself taught, hidden or made a look", "self_harm", (SELF_HARM_ACT, PROMOTING),
+                unless=SUPPORT + RECOVERY),
+    Combination("a death set up", "self_harm", (DEATH_SET_UP,), unless=SUPPORT),
+    Combination("an attack streamed", "extremism", (ATTACK_POV, WORSHIP_OR_CROWD, ARMED)),
+    Combination("a movement or a killer glorified", "extremism", (GLORIFYING, EXTREMIST_MARK), unless=EDUCATION),
+    Combination("a 1930s rally", "extremism", (TORCH_MARCH, RAISED_ARMS), unless=EDUCATION),
+    Combination("a threat before a black flag", "extremism", (BLACK_FLAG, MASKED, ARMED)),
     Combination("cyber attack", "dangerous", (CYBER_ATTACK,), unless=DEFENSIVE),
     Combination("recruiting for an extremist cause", "extremism", (RECRUITING, EXTREMIST_CAUSE)),
     Combination("group dehumanised", "hate", (GROUP_DEHUMANISED,), per_sentence=True),
@@ -657,3 +803,48 @@ def combination_hits(folded: str) -> dict[str, list[str]]:
             continue
         hits.setdefault(combination.category, []).extend(found)
     return hits
+
+
+# Signals ----------------------------------------------------------------------------------------
+# A danger to someone: a fake emergency call, a home address and hours, following someone home, a
+# credential taken, a drug or a weapon made. Harmless alone ("the address of the café"); a signal
+# only, for the learned head (`signals`).
+DANGER = (
+    any_of(r"phishing", r"swat\w*", r"911", r"hostage situation", r"(?:home )?address(?!es)", r"unit number",
+           r"schedule", r"follow\w* (?:\w+ ){0,2}home", r"through (?:her|his|their) (?:bedroom )?window",
+           r"skimmers?", r"clon(?:e|es|ed|ing) (?:a |the |her |his )?(?:\w+ )?(?:card|key|sim)\w*", r"credential\w*",
+           r"passwords?", r"logins?", r"bank (?:login|details)", r"ssn", r"social security", r"maiden name",
+           r"synthesi[sz]\w*", r"fentanyl", r"meth", r"crystal", r"precursors?", r"3d[- ]print\w*", r"ghost guns?",
+           r"explosives?", r"bombs?", r"tech support script", r"scam\w*", r"dox\w*", r"key ?cards?", r"flipper"),
+    any_of(r"hameconnage", r"adresse", r"horaires", r"identifiants", r"mot de passe", r"faux (?:policier|conseiller)",
+           r"bombe\w*"),
+    any_of(r"direccion", r"horario", r"a que hora sale", r"contrasena", r"cajero", r"clonar", r"fentanilo", r"cristal",
+           r"precursores", r"secuestro", r"llam\w* a la policia", r"haciendose pasar", r"bomba\w*"),
+    any_of(r"adresse", r"\w*zeiten", r"passwort", r"bankdaten", r"schockanruf", r"falscher polizist", r"geiselnahme",
+           r"3d-?druck\w*", r"rohrbo\w*", r"bombe\w*", r"ruft die polizei"),
+)
+# The ways to die that mean little else (not "falls", "bridge" or "knife"), as a signal.
+LETHAL_MEANS = (
+    any_of(r"noose", r"overdos\w*", r"razor blades?", r"(?:her|his|their|my) wrists?", r"ledge", r"railing", r"pills",
+           r"sleeping pills", r"rope"),
+    any_of(r"corde", r"cachets", r"medocs", r"veines", r"parapet"),
+    any_of(r"cuerda", r"pastillas", r"venas", r"cornisa"),
+    any_of(r"strick", r"tabletten", r"pulsadern", r"gleise"),
+)
+# The learned head's classes (`safety.learned`) and the families that are a sign of each.
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "sexual_minors": YOUTH + CHILD,
+    "sexual": INTIMACY + NON_CONSENT + ROMANTIC + SEXUALISING + (SEXUALISED,) + RULES["sexual"],
+    "self_harm": FAREWELL + SELF_HARM_ACT + DYING_SOFTLY + DEATH_SET_UP + URGING + LETHAL_MEANS,
+    "extremism": EXTREMIST_CAUSE + EXTREMIST_MARK + RECRUITING + TORCH_MARCH + BLACK_FLAG + RULES["extremism"],
+    "hate": GROUP,
+    "humiliation": DEGRADING,
+    "real_person": EVIDENCE,
+    "dangerous": DANGER + CYBER_ATTACK,
+}
+
+
+def signals(folded: str) -> frozenset[str]:
+    """The learned head's harmful classes that the prompt shows a sign of: weak evidence alone (a
+    school, an address, a bridge), which the head may join when it is fairly sure (`safety.policy`)."""
+    return frozenset(c for c, families in SIGNALS.items() if present(families, folded))

@@ -5,15 +5,21 @@ classifier's topic examples (`safety.exemplars.SWITCH_TOPICS`); `no_political` a
 politician or royal from the public-figure list, and `no_violence` is stricter than the general
 violence policy (a boxing match, a sword fight, a shooting range).
 
-Free text ("never show me eating meat", "no ads or product placement") is read for what it forbids:
-each clause with a negation ("no", "never", "don't", "avoid", "pas de", "nunca", "kein"...) gives a
-target ("eating meat"; "ads", "product placement"). A prompt goes against a target when it contains
-all of the target's content words, or when its embedding is close enough to the target's
-(`FREE_TEXT_THRESHOLD`). Limits, honestly: positive wishes ("always show me smiling") are not
-enforceable on a prompt and are ignored; a negation inside a longer sentence may be missed or
-over-read; the semantic match knows English only and sees topics, not degrees (it cannot tell
-"near water" from "far from water" reliably). An instruction is applied to the whole prompt, not
-only to the clauses that mention its owner's cameo.
+Free text is read clause by clause for what it forbids (`safety.instruction_topics`): a topic family
+(alcohol, smoking, drugs, gambling, romance, swimwear, ads, politics, violence, weapons, swearing,
+horror, religion, meat, dogs, uniforms, being shown as an animal) named in English, French, Spanish,
+German or the commonest words of Italian, Portuguese, Dutch and Polish (other scripts by the
+multilingual encoder), with its polarity ("never", "pas de", "nada de", "keine"; "only wholesome"
+forbids what is not), and another cameo the owner will not appear with ("never with @rico"). A
+topic is checked on the prompt with its own multilingual words, less what the prompt rules out
+("sans alcool", "alcohol-free"), and for politics and violence with the switch's rules and
+examples too. A clause that names no known topic ("never use my voice to sing") is matched as
+before: each target's content words, or the encoder's similarity to the target
+(`FREE_TEXT_THRESHOLD`). Limits, honestly: positive wishes ("always show me smiling", "only cooking
+videos") are not enforceable on a prompt and are ignored; a topic's words are families, not every
+word (a brand the list lacks, a slang drink); degrees are not read ("near water" against "far from
+water"). An instruction is applied to the whole prompt, not only to the clauses that mention its
+owner's cameo.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
-from safety import lexicon, semantic
+from safety import instruction_topics as topics, lexicon, semantic
 from safety.lexicon import any_of
 from safety.names import POLITICAL_KINDS, PersonMention
 from safety.text import fold, language
@@ -46,12 +52,12 @@ SWITCH_RULES: dict[str, tuple[str, ...]] = {
                r"candidates?", r"white house", r"(?:march|marching|rally) (?:for|against)", r"political march",
                r"slogans?", r"picket\w*", r"activis\w*", r"policy debate", r"abortion", r"gun control",
                r"immigration policy"),
-        any_of(r"politique\w*", r"elections?", r"voter", r"vote", r"manif(?:estation)?s?", r"gouvernement",
+        any_of(r"politique\w*", r"elections?", r"voter", r"vote", r"manif(?:estation)?s?", r"manifest(?:e|ent|er|ant)", r"gouvernement",
                r"deputes?",
                r"senat\w*", r"campagne electorale", r"parti politique", r"presidentielle\w*", r"municipales?"),
         any_of(r"politic[oa]s?", r"elecciones", r"eleccion", r"votar", r"votando", r"protestas?", r"manifestacion\w*",
                r"presidente", r"gobierno", r"campana electoral", r"partido politico"),
-        any_of(r"politik\w*", r"wahl(?:en|kampf|lokal|plakat)?", r"abstimmung\w*", r"demonstration\w*", r"kanzler\w*",
+        any_of(r"politik\w*", r"wahl(?:en|kampf\w*|lokal|plakat\w*)?", r"abstimmung\w*", r"demonstration\w*", r"kanzler\w*",
                r"regierung\w*", r"partei\w*", r"bundestag"),
     ),
     "no_violence": (
@@ -69,7 +75,8 @@ SWITCH_RULES: dict[str, tuple[str, ...]] = {
         any_of(r"pelea\w*", r"golpe\w*", r"armas?", r"pistolas?", r"espadas?", r"guerra", r"violencia", r"matar"),
         any_of(r"kampf\w*", r"kampfen", r"schlagerei\w*", r"prugel\w*", r"waffen?", r"pistolen?", r"gewehre?",
                r"schwert\w*",
-               r"krieg\w*", r"gewalt\w*"),
+               r"krieg\w*", r"gewalt\w*", r"box(?:t|en|kampf)", r"kopfnuss", r"faustschlag\w*", r"k\.? ?o\.?"),
+        r"(?:schlagerei|prugelei|messerstecherei|schiesserei)\w*",
     ),
     "keep_clothes": (
         any_of(r"bikinis?", r"swimsuits?", r"swimwear", r"swimming trunks", r"costumes?", r"outfits?",
@@ -112,6 +119,8 @@ def switch_violated(switch: str, folded: str, scores: semantic.Scores, people: S
     """How the prompt goes against this switch ("rule", "name", "semantic"), or None."""
     if lexicon.find(SWITCH_RULES[switch], folded):
         return "rule"
+    if switch == "keep_clothes" and topics.shows(topics.BY_NAME["revealing"], folded):
+        return "rule"
     if switch == "no_political" and any(p.kind in POLITICAL_KINDS for p in people):
         return "name"
     if semantic.fires(scores, switch, strict):
@@ -145,25 +154,33 @@ class Target:
     phrase: str  # what it forbids, folded: "eating meat"
 
 
+def clauses(text: str) -> list[str]:
+    """An instruction's clauses: each sentence, and what comes before and after a "but"."""
+    return [c.strip() for c in re.split(r"[.;!\n]+|\bbut\b", text) if c.strip()]
+
+
+def clause_targets(clause: str) -> list[Target]:
+    """What one clause of a free-text instruction forbids: one target per forbidden thing."""
+    folded = fold(clause)
+    cue = _NEGATION.search(folded)
+    if cue is None or _NOT_A_BAN.search(folded):
+        return []
+    targets = []
+    rest = folded[cue.end():]
+    pieces = _TARGET_SPLIT.split(rest)
+    for piece in pieces + ([rest] if len(pieces) > 1 else []):  # "ads", "product placement", and both
+        phrase = _FILLER.sub("", piece.strip(" '\"-")).strip()
+        phrase = re.sub(r"\s+(?:please|pls|thanks|thank you|ever|at all|bitte|danke|por favor|gracias"
+                        r"|s'il vous plait|merci|erscheinen|sehen|zeigen|sein)$", "", phrase)
+        phrase = re.sub(r"^(?:d|l|m|qu)'", "", phrase)
+        if phrase and any(w not in _STOP for w in phrase.split()):
+            targets.append(Target(clause, phrase))
+    return targets
+
+
 def negation_targets(text: str) -> list[Target]:
     """What a free-text instruction forbids: one target per forbidden thing."""
-    targets = []
-    for clause in re.split(r"[.;!\n]+|\bbut\b", text):
-        clause = clause.strip()
-        folded = fold(clause)
-        cue = _NEGATION.search(folded)
-        if not clause or cue is None or _NOT_A_BAN.search(folded):
-            continue
-        rest = folded[cue.end():]
-        pieces = _TARGET_SPLIT.split(rest)
-        for piece in pieces + ([rest] if len(pieces) > 1 else []):  # "ads", "product placement", and both
-            phrase = _FILLER.sub("", piece.strip(" '\"-")).strip()
-            phrase = re.sub(r"\s+(?:please|pls|thanks|thank you|ever|at all|bitte|danke|por favor|gracias"
-                            r"|s'il vous plait|merci|erscheinen|sehen|zeigen|sein)$", "", phrase)
-            phrase = re.sub(r"^(?:d|l|m|qu)'", "", phrase)
-            if phrase and any(w not in _STOP for w in phrase.split()):
-                targets.append(Target(clause, phrase))
-    return targets
+    return [t for clause in clauses(text) for t in clause_targets(clause)]
 
 
 def _stem(word: str) -> str:
@@ -236,16 +253,71 @@ def calibrate_free_text() -> dict:
             "near_miss_rate_at_margin": round(float(np.mean(neg_a >= FREE_TEXT_MARGIN)), 3)}
 
 
+@lru_cache(maxsize=1024)
+def clause_rule(clause: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]]:
+    """(polarity, topics, handles) of one clause: what it forbids, read as topics
+    (`safety.instruction_topics`) and as other cameos the owner will not appear with."""
+    folded = fold(clause)
+    polarity = topics.polarity(folded)
+    if polarity is None or _NOT_A_BAN.search(folded):
+        return None, (), ()
+    named = topics.topics_by_words(folded)
+    if polarity == "only" and not named:
+        return polarity, (), ()  # "only cooking videos": a wish the text of a prompt cannot enforce
+    if not named:  # words no cue covers, or a script (Japanese, say)
+        named = topics.topics_by_meaning(clause)
+    handles = ()
+    if polarity == "forbid":  # "never put me in a video with @diego_f", "pas avec lea"
+        handles = tuple(h.casefold() for h in re.findall(r"@([\w.]*\w)", clause)) + tuple(
+            re.findall(r"\b(?:with|avec|con|mit|and|et|y|und)\s+@?([a-z][\w.]*\w)", folded))
+    return polarity, tuple(named), handles
+
+
+def implied_switches(instructions: Sequence[OwnerInstructions]) -> set[str]:
+    """The switches whose examples read the prompt for a topic named in free text ("keine Gewalt")."""
+    return {topics.SWITCH_OF[t] for o in instructions for c in clauses(o.text or "") for t in clause_rule(c)[1]
+            if t in topics.SWITCH_OF}
+
+
+def topic_violated(topic: str, folded: str, scores: semantic.Scores, people: Sequence[PersonMention],
+                   strict: bool) -> str | None:
+    """How the prompt shows a topic an owner forbade: the switch's rules and examples where the topic
+    is one, else the topic's words."""
+    if topic in topics.SWITCH_OF:
+        return switch_violated(topics.SWITCH_OF[topic], folded, scores, people, strict)
+    return "rule" if topics.shows(topics.BY_NAME[topic], folded) else None
+
+
+def clause_violated(clause: str, folded: str, scores: semantic.Scores, segment_vectors: np.ndarray,
+                    people: Sequence[PersonMention], handles: Sequence[str], strict: bool) -> str | None:
+    """How the prompt goes against one clause of an owner's free text, or None. A clause that names
+    a topic is decided by the topic alone; one that names none by the words and meaning of its
+    targets (`target_violated`)."""
+    polarity, named, banned = clause_rule(clause)
+    if polarity is None:
+        return None
+    if set(banned) & set(handles):
+        return "words"
+    if named:
+        return next((how for t in named if (how := topic_violated(t, folded, scores, people, strict))), None)
+    if polarity == "only":
+        return None
+    return next((how for t in clause_targets(clause) if (how := target_violated(t, folded, segment_vectors))), None)
+
+
 def check_instructions(instructions: Sequence[OwnerInstructions], folded: str, scores: semantic.Scores,
-                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool) -> list[Violation]:
-    """Every owner instruction the prompt goes against, in the order given."""
+                       segment_vectors: np.ndarray, people: Sequence[PersonMention], strict: bool,
+                       handles: Sequence[str] = ()) -> list[Violation]:
+    """Every owner instruction the prompt goes against, in the order given. handles: the clip's
+    cameos (an owner may refuse to appear with one)."""
     found = []
     for owner in instructions:
         for switch in owner.switches:
             if switch in SWITCH_RULES and (how := switch_violated(switch, folded, scores, people, strict)):
                 found.append(Violation(owner.handle, SWITCH_LABELS[switch], how))
-        for target in negation_targets(owner.text or ""):
-            if how := target_violated(target, folded, segment_vectors):
-                found.append(Violation(owner.handle, target.clause, how))
+        others = [h for h in handles if h != owner.handle.lstrip("@").casefold()]
+        for clause in clauses(owner.text or ""):
+            if how := clause_violated(clause, folded, scores, segment_vectors, people, others, strict):
+                found.append(Violation(owner.handle, clause, how))
                 break  # one quoted clause per owner is enough for a person to act on
     return found

@@ -36,6 +36,9 @@ WEIGHTS = Path(__file__).with_name("data") / "policy_head.npz"
 HARMLESS = "harmless"
 
 
+# A rule that a harmless frame makes contextual (`safety.context`) refuses only where the head's
+# probability of harm reaches this: the head agrees more than it disagrees.
+AGREE = 0.5
 FEATURES = "whole-prompt-v1"  # names what `features` computes: training caches are keyed by it
 
 
@@ -56,6 +59,7 @@ class Head:
     threshold: float
     strict_threshold: float
     veto: float = 0.0
+    signal_threshold: float = 1.0  # with a sign of the same category in the prompt (`composition.signals`)
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities for one feature row or a matrix of them."""
@@ -75,7 +79,8 @@ class Head:
         ranked = [(p[i], c) for i, c in enumerate(self.classes) if c != HARMLESS and (strict or c != "teen")]
         category = max(ranked)[1]
         refused = harm >= (self.strict_threshold if strict else self.threshold)
-        return Verdict(refused, category if refused else None, harm, not strict and harm < self.veto)
+        return Verdict(refused, category if refused else None, harm, not strict and harm < self.veto,
+                       category, not strict and harm >= self.signal_threshold)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,8 @@ class Verdict:
     category: str | None
     harm: float
     vetoes: bool
+    likely: str = ""  # the most probable harmful category, refused or not
+    joins_signals: bool = False  # sure enough to refuse where the prompt shows a sign of harm
 
 
 def save(path: Path, head: Head, **metadata) -> None:
@@ -94,6 +101,7 @@ def save(path: Path, head: Head, **metadata) -> None:
     np.savez_compressed(path, weights=head.weights.astype(np.float32), bias=head.bias.astype(np.float32),
                         classes=np.array(head.classes), threshold=np.float32(head.threshold),
                         strict_threshold=np.float32(head.strict_threshold), veto=np.float32(head.veto),
+                        signal_threshold=np.float32(head.signal_threshold),
                         **{k: np.asarray(v) for k, v in metadata.items()})
 
 
@@ -101,7 +109,8 @@ def read(path: Path) -> Head:
     try:
         with np.load(path, allow_pickle=False) as data:
             return Head(data["weights"], data["bias"], tuple(str(c) for c in data["classes"]),
-                        float(data["threshold"]), float(data["strict_threshold"]), float(data["veto"]))
+                        float(data["threshold"]), float(data["strict_threshold"]), float(data["veto"]),
+                        float(data["signal_threshold"]) if "signal_threshold" in data else 1.0)
     except (OSError, KeyError, ValueError) as exc:
         raise SafetyError("model_unavailable", f"the prompt policy's learned head ({path.name}) could not be "
                           f"read: {exc}; run `python -m safety train-policy`") from exc

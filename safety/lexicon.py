@@ -607,7 +607,8 @@ _HUMILIATION = (
     r"|in handcuffs|a criminal|like a criminal|a drug addict|like a drug addict|like a pig|like an idiot|like a fool"
     r"|bald and ugly|toothless|filthy|diseased|high on drugs|covered in (?:vomit|poop|urine|pee))\b",
     any_of(r"humiliat\w*", r"degrad(?:e|es|ed|ing)", r"mock\w* (?:someone|him|her|them)(?!'s)",
-           r"ridicul\w* someone(?!'s)", r"(?:point\w* and )?laugh\w* at (?:someone|him|her|them)(?!'s)",
+           r"ridicul\w* someone(?!'s)", r"(?:point\w* and )?laugh(?:s|ed|ing)? at (?:someone|him|them)(?!'s)",
+           r"(?:point\w* and )?laugh(?:s|ed|ing)? at her(?!'s)(?= (?:as|while|when|and|because|for|in|on|until)\b|\s*[,.!?;]|\s*$)",
            r"(?:pee|pees|peeing|peed|poop|poops|pooping|pooped|shit|shits|shitting|wet|wets|wetting|soil|soils|soiling"
            r"|soiled) (?:himself|herself|themselves|themself|(?:his|her|their) (?:own )?(?:pants|trousers))",
            r"vomit\w* (?:all )?over (?:himself|herself|themselves)", r"throw\w* up (?:all )?over (?:himself|herself)",
@@ -672,7 +673,7 @@ _HUMILIATION = (
            r"menotte\w*", r"se fait arreter", r"pantalon baisse", r"baisse son pantalon", r"(?:se fait|lui) pisse\w*"
            r" dessus", r"crach\w* (?:sur|au visage)", r"(?:mange|manger) (?:dans )?(?:la|les) poubelles?"),
     # es
-    any_of(r"borrach[oa]s?", r"humill\w*", r"ridiculiz\w*", r"burl\w* de someone", r"todos se rien", r"esposad[oa]s?",
+    any_of(r"borrach[oa]s?", r"humill\w*", r"ridiculiz\w*", r"burl\w* de someone", r"(?:todos )?se rien de someone", r"esposad[oa]s?",
            r"arrestad[oa]s?", r"(?:le|la) (?:bajan|bajaron) los pantalones", r"(?:le|la) (?:escupen|escupe|orinan|"
            r"orina)", r"comer de la basura"),
     # de
@@ -736,7 +737,8 @@ def _compiled(pattern: str) -> re.Pattern:
 
 
 # "no gore", "without nudity", "sans violence": a word the prompt rules out is not a request for it.
-_NEGATED = re.compile(r"(?:\b(?:no|not|without|never|zero|sans|pas de|sin|ohne|kein\w*)\s+(?:\w+\s+)?)$")
+_NEGATED = re.compile(r"(?:\b(?:no|not|without|never|zero|nor|nothing|sans|pas de|rien de|ni|sin|nada de|ohne|kein\w*"
+                      r"|nichts)\s+(?:\w+\s+)?)$")
 
 
 # What a prompt rules out for its own clip ("no gore", "without any blood", "nobody gets hurt"). The rules
@@ -768,6 +770,12 @@ def find(patterns: tuple[str, ...] | str, folded: str) -> list[str]:
         hits.extend(m.group(0) for m in _compiled(pattern).finditer(folded)
                     if not _NEGATED.search(folded[max(0, m.start() - 30):m.start()]))
     return hits
+
+
+def present(patterns: tuple[str, ...], folded: str) -> bool:
+    """Whether any of these patterns matches a word the prompt does not negate (`find`, stopping early)."""
+    return any(not _NEGATED.search(folded[max(0, m.start() - 30):m.start()])
+               for pattern in patterns for m in _compiled(pattern).finditer(folded))
 
 
 def rule_hits(folded: str, strict: bool) -> dict[str, list[str]]:

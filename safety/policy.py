@@ -12,13 +12,16 @@ Runs before generation on the prompt, and after it on the dialogue text. One cal
 - the semantic classifier (`safety.semantic`, a multilingual sentence encoder) for wording rules
   cannot list, reading the prompt less what it rules out for itself ("no gore":
   `lexicon.without_ruled_out`);
-- each cameo owner's instructions (`safety.instructions`);
+- each cameo owner's instructions (`safety.instructions`, read as topics: `safety.instruction_topics`);
+- rule strength (`safety.context`): a rule word in a harmless frame ("suicide" in a prevention spot,
+  Napoleon played for a history class) refuses only where the learned head agrees;
 - the learned head (`safety.learned`): a softmax regression over the same sentence vectors,
   trained on some 4,400 labelled prompts from eight sources and writers (`python -m safety
   train-policy`). It adds refusals above its threshold, and below its veto it overrules the
   nearest-example classifier (never the rules, the people named or the owners' instructions, and
   never in strict mode): measured with a whole writer's set left out, the nearest-example layer
-  refused more harmless prompts than the head at the same recall;
+  refused more harmless prompts than the head at the same recall. Where the prompt shows a sign of
+  harm (`composition.signals`: a school, an address, a bridge) it refuses from a lower probability;
 - a guard model (`safety.guard`, Qwen3Guard-Gen) where a deployment has its weights: it can only
   add refusals.
 
@@ -35,10 +38,10 @@ from typing import Sequence
 
 import numpy as np
 
-from safety import composition, learned, lexicon, reasons, semantic
+from safety import composition, context, learned, lexicon, reasons, semantic
 from safety.errors import SafetyError
 from safety.guard import PromptGuard, configured_guard
-from safety.instructions import OwnerInstructions, Violation, check_instructions
+from safety.instructions import OwnerInstructions, Violation, check_instructions, implied_switches
 from safety.names import PersonMention, find_people, name_text
 from safety.text import fold as fold_text, language, normalise
 
@@ -116,6 +119,7 @@ class Findings:
     decision needs besides: the sentence vectors, the people named, the owners' instructions broken."""
 
     rules: frozenset[str]  # words, impersonation, a real person named, an owner's instruction broken
+    contextual: frozenset[str]  # of those, the ones a harmless frame makes need the head's agreement
     combinations: frozenset[str]  # rules of combination
     semantic: frozenset[str]  # the nearest-example classifier, where no rule fired for the category
     people: tuple[PersonMention, ...]
@@ -124,6 +128,7 @@ class Findings:
     vectors: np.ndarray
     report: dict[str, float]
     lang: str
+    signals: frozenset[str] = frozenset()  # the head's classes the prompt shows a sign of
 
 
 def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstructions], strict: bool) -> Findings:
@@ -137,22 +142,25 @@ def find(text: str, handles: Sequence[str], instructions: Sequence[OwnerInstruct
         hits.setdefault("impersonation", []).extend(impersonated)
 
     segment_vectors = prompt_vectors(norm.folded)
-    switches = sorted({s for o in instructions for s in o.switches if s in semantic.THRESHOLDS})
+    switches = sorted(({s for o in instructions for s in o.switches} | implied_switches(instructions))
+                      & set(semantic.THRESHOLDS))
     checked = SEMANTIC_CATEGORIES + (("teen",) if strict else ()) + tuple(switches)
     scores = semantic.score_vectors(segment_vectors, checked)
     fired = {c for c in SEMANTIC_CATEGORIES + (("teen",) if strict else ())
              if semantic.fires(scores, c, strict) and composition.gate_open(c, norm.folded)}
     all_hits = {c: hits.get(c, []) + combinations.get(c, []) for c in set(hits) | set(combinations)}
     rules = set(hits) | ({"real_person"} if people else set())
-    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict)
+    contextual = context.contextual(rules, norm.folded, people, combinations)
+    violations = check_instructions(instructions, norm.folded, scores, segment_vectors, people, strict,
+                                    handles)
     if violations:
         rules.add("instruction")
     report = {c: round(scores.similarity[c], 3) for c in checked}
     report.update({c: 1.0 for c in all_hits})
     semantic_only = _closest(fired - set(all_hits), all_hits, scores)
-    return Findings(frozenset(rules), frozenset(combinations), frozenset(semantic_only),
+    return Findings(frozenset(rules), contextual, frozenset(combinations), frozenset(semantic_only),
                     tuple(people), tuple(impersonated), tuple(violations), segment_vectors, report,
-                    language(norm.folded, text))
+                    language(norm.folded, text), composition.signals(norm.folded))
 
 
 def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Sequence[OwnerInstructions] = (),
@@ -176,10 +184,14 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     found = set(f.rules) | set(f.combinations)
     if learned_head:
         verdict = learned.head().decide(f.vectors, strict)
+        if verdict.harm < learned.AGREE:
+            found -= f.contextual
         if not verdict.vetoes:
             found |= f.semantic
         if verdict.refused and not found:
             found.add(_learned_category(verdict.category, f.people, f.impersonated))
+        elif verdict.joins_signals and not found and verdict.likely in f.signals:  # a sign of the same harm
+            found.add(_learned_category(verdict.likely, f.people, f.impersonated))
     else:
         found |= f.semantic
     model = configured_guard() if guard is _CONFIGURED else guard
