@@ -264,7 +264,7 @@ def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_
         tia.predict(link[0], "", False, "", True, api_name="/family_controls")
     pam.predict(link[0], "mutuals", True, "2", False, api_name="/family_controls")
     told = tia.predict(api_name="/family")[1]
-    for line in ("who may use your cameo: at most mutuals", "your feed shows only accounts you follow",
+    for line in ("who may use your cameo: at most your mutual followers", "your feed shows only accounts you follow",
                  "you may start 2 clips a day", "your clips, and clips featuring your cameo, stay unpublished"):
         assert line in told
     _, _, notice, switch = tia.predict(False, api_name="/feed")  # asks for everything; the parent's switch holds
