@@ -17,6 +17,11 @@ in her inbox; she revokes her cameo; bob's next generation with her is refused,
 the clip is gone from the feed, and Verify reports the downloaded file as taken
 down. carol holds a printed photo up to the camera and is refused.
 
+Two social stories follow: a reported stand-in clip taken down and appealed; and issue 14's whole story with
+a real clip (a parent and a teen linked, the teen's cameo used by a mutual, reported, hidden, taken down by a
+moderator made by the operator's command, appealed), which passes the Family tab, an owner's approval queue
+and a followers-only clip on the way.
+
 Screenshots of each screen go to $CAMEO_E2E_SCREENSHOTS (docs/screenshots/ for the README), else a temp folder.
 Only Debian's Chromium is used (never `playwright install`); the test is skipped
 where /usr/bin/chromium is absent (test.sh installs it).
