@@ -336,6 +336,21 @@ class Person:
                                              timeout=VERIFY_S * 1000)
         return verdict.inner_text()
 
+    def generate(self, prompt: str, cameo: str) -> str:
+        """Make a 2 s clip with one cameo on the Create tab; the new draft's id."""
+        self.tab("Create")
+        self.fill("prompt", prompt)
+        self.pick("cameo-picker", f"^@{cameo}$")
+        self.page.keyboard.press("Escape")
+        expect(self.el("cameo-picker")).to_contain_text(f"@{cameo}")
+        seconds = self.el("duration").locator("input[type=number]")
+        seconds.fill("2")
+        seconds.press("Enter")
+        self.el("generate-btn").click()
+        provenance = self.el("provenance")
+        expect(provenance).to_contain_text("C2PA Content Credentials", timeout=GENERATE_S * 1000)
+        return re.search(r"Clip (\w+) \(draft\)", provenance.inner_text()).group(1)
+
     def enroll_live(self, camera: Path, screenshot: str | None = None) -> None:
         """Enroll by webcam as the woman of the fixture footage, which has no upward head turn: ask for a new
         challenge until it wants LEFT, RIGHT and DOWN only (1 in 4 challenges), then record and verify."""
@@ -427,19 +442,8 @@ def test_enroll_share_generate_publish_revoke_and_verify_in_a_browser(studio_url
         expect(alice.el("requests")).to_contain_text("approved")
 
         # bob makes a 2 s clip with her, publishes it and downloads the file.
-        bob.tab("Create")
-        bob.fill("prompt", "@alice on a beach at sunset, slow pan left")
-        bob.el("cameo-picker").locator("input").click()
-        bob.page.get_by_role("option", name="@alice", exact=True).click()
-        bob.page.keyboard.press("Escape")
-        expect(bob.el("cameo-picker")).to_contain_text("@alice")
-        seconds = bob.el("duration").locator("input[type=number]")
-        seconds.fill("2")
-        seconds.press("Enter")
-        bob.el("generate-btn").click()
+        clip_id = bob.generate("@alice on a beach at sunset, slow pan left", "alice")
         provenance = bob.el("provenance")
-        expect(provenance).to_contain_text("C2PA Content Credentials", timeout=GENERATE_S * 1000)
-        clip_id = re.search(r"Clip (\w+) \(draft\)", provenance.inner_text()).group(1)
         expect(provenance).to_contain_text("made by preview")
         expect(provenance).to_contain_text("2.0 s")
         expect(bob.el("result-video").locator("video")).to_have_attribute("src", re.compile(clip_id))
@@ -669,17 +673,7 @@ def test_a_teens_cameo_used_by_a_mutual_is_reported_hidden_taken_down_and_appeal
             expect(a.el("people-status")).to_contain_text(f"You now follow @{b}.")
 
         # max makes a 2 s clip with her and publishes it to his followers: it waits for tess's approval.
-        maxi.tab("Create")
-        maxi.fill("prompt", "@tess skateboarding in a park on a sunny afternoon, slow pan left")
-        maxi.pick("cameo-picker", "^@tess$")
-        maxi.page.keyboard.press("Escape")
-        seconds = maxi.el("duration").locator("input[type=number]")
-        seconds.fill("2")
-        seconds.press("Enter")
-        maxi.el("generate-btn").click()
-        provenance = maxi.el("provenance")
-        expect(provenance).to_contain_text("C2PA Content Credentials", timeout=GENERATE_S * 1000)
-        clip_id = re.search(r"Clip (\w+) \(draft\)", provenance.inner_text()).group(1)
+        clip_id = maxi.generate("@tess skateboarding in a park on a sunny afternoon, slow pan left", "tess")
         maxi.el("visibility").get_by_label("my followers").check()
         maxi.el("publish-btn").click()
         expect(maxi.el("published")).to_contain_text("Waiting for approval")
@@ -774,6 +768,10 @@ def test_a_teens_cameo_used_by_a_mutual_is_reported_hidden_taken_down_and_appeal
             reporter.tab("Appearances & inbox")
             reporter.el("appearances-refresh").click()
             expect(reporter.el("inbox")).to_contain_text(f"a moderator took clip {clip_id} down: it makes fun of a teen")
+
+        # pat's summary shows it taken down.
+        pat.el("family-summary").click()
+        expect(pat.el("family-status")).to_contain_text("1 clips feature @tess's cameo (1 removed)")
 
         # max is told, and appeals once.
         maxi.tab("Appearances & inbox")
