@@ -52,7 +52,11 @@ TEXTS = Catalog({
     "parent_sees_appearances": "a summary of the clips that feature your cameo: who made them, when, and whether "
                                "they are published (not the clips or their prompts)",
     "parent_sees_controls": "these controls, which they can change at any time",
-    "parent_controls_cameo": "who may use your cameo: at most {cap}",
+    # One text per cap: a level's id ("only_me") is not something to show a person.
+    "parent_controls_cameo_only_me": "who may use your cameo: only you",
+    "parent_controls_cameo_approved": "who may use your cameo: at most the people you approve",
+    "parent_controls_cameo_mutuals": "who may use your cameo: at most your mutual followers (you follow each "
+                                     "other)",
     "parent_controls_feed": "your feed shows only accounts you follow",
     "parent_controls_limit": "you may start {limit} clips a day",
     "parent_controls_no_publishing": "your clips, and clips featuring your cameo, stay unpublished",
@@ -272,7 +276,7 @@ class Family:
 def what_the_parent_can(c: ParentalControls) -> tuple[Message, ...]:
     out = [TEXTS.message("parent_sees_appearances"), TEXTS.message("parent_sees_controls")]
     if c.cameo_cap:
-        out.append(TEXTS.message("parent_controls_cameo", cap=c.cameo_cap))
+        out.append(TEXTS.message(f"parent_controls_cameo_{c.cameo_cap}"))
     if c.feed_following_only:
         out.append(TEXTS.message("parent_controls_feed"))
     if c.daily_generation_limit is not None:

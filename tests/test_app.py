@@ -282,7 +282,7 @@ def test_a_teen_confirms_a_parent_link_is_told_what_the_parent_controls_and_the_
         tia.predict(link[0], "", False, "", True, api_name="/family_controls")
     pam.predict(link[0], "mutuals", True, "2", False, api_name="/family_controls")
     told = tia.predict(api_name="/family")[1]
-    for line in ("who may use your cameo: at most mutuals", "your feed shows only accounts you follow",
+    for line in ("who may use your cameo: at most your mutual followers", "your feed shows only accounts you follow",
                  "you may start 2 clips a day", "your clips, and clips featuring your cameo, stay unpublished"):
         assert line in told
     _, _, notice, switch = tia.predict(False, api_name="/feed")  # asks for everything; the parent's switch holds
@@ -305,3 +305,49 @@ def test_an_owner_who_approves_each_clip_finds_it_in_the_inbox_tab_and_her_appro
     assert [a[:3] for a in approvals] == [[waiting.id, "@ben", "followers"]]
     assert ann_c.predict(waiting.id, api_name="/approve_publication")[-1] == f"Clip {waiting.id} is now published."
     assert studio.library.get(waiting.id).status == "published"
+
+
+def _hugging_face_session(url: str) -> dict[str, str]:
+    """A Hugging Face sign-in through the page's OAuth routes (Gradio's local stand-in for the Hub, which
+    puts the profile `_get_mocked_oauth_info` gives in the session): the session cookie, as headers."""
+    login = httpx.get(url.rstrip("/") + "/login/callback", follow_redirects=False, timeout=30)
+    assert login.status_code in (302, 307), login.text
+    return {"Cookie": login.headers["set-cookie"].split(";")[0]}
+
+
+def test_a_hugging_face_sign_in_on_an_invitation_only_studio_joins_with_a_code_once(studio, monkeypatch):
+    """On a Space the person signs in with Hugging Face; a first sign-in needs an unused code, a second none."""
+    import dataclasses
+
+    import gradio.oauth
+    from gradio_client import Client
+
+    from identity.invites import operator_codes
+
+    profile = {"sub": "1", "name": "Dee", "preferred_username": "Dee-HF", "profile": "https://huggingface.co/Dee-HF",
+               "picture": ""}
+    monkeypatch.setattr(gradio.oauth, "_get_mocked_oauth_info", lambda: {
+        "access_token": "not a token", "token_type": "bearer", "scope": "openid profile", "userinfo": profile})
+    studio.store.rules = dataclasses.replace(studio.store.rules, invite_only=True)
+    [code] = operator_codes(studio.store, 1)
+    demo = build_ui(studio, allow_upload=False, oauth=True)
+    demo.queue().launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True)
+    try:
+        config = httpx.get(demo.local_url.rstrip("/") + "/config", timeout=30).json()
+        shown = {c["props"].get("elem_id"): c["props"].get("visible") for c in config["components"]}
+        assert shown["login-invite"] is True and shown["join-btn"] is True
+        with pytest.raises(Exception, match="Sign in with Hugging Face first"):
+            Client(demo.local_url, verbose=False).predict(code.code, api_name="/join")
+
+        dee = Client(demo.local_url, headers=_hugging_face_session(demo.local_url), verbose=False)
+        said = dee.predict("", api_name="/join")
+        assert "Signed in with Hugging Face as **Dee-HF**, but this studio is invitation-only" in said
+        with pytest.raises(Exception, match="the invitation code ZZZZZ-ZZZZZ is not valid"):
+            dee.predict("zzzzz zzzzz", api_name="/join")
+        assert studio.store.count_rows("accounts") == 0
+        assert "Signed in as **@dee_hf**" in dee.predict(code.code.lower(), api_name="/join")
+        again = Client(demo.local_url, headers=_hugging_face_session(demo.local_url), verbose=False)
+        assert "Signed in as **@dee_hf**" in again.predict("", api_name="/join")  # returning: no code needed
+        assert studio.store.count_rows("accounts") == 1
+    finally:
+        demo.close()

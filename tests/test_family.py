@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from identity.consent import ConsentLedger, Grant, Refusal
-from identity.family import Family, FamilyError
+from identity.family import CAP_LEVELS, Family, FamilyError
 from identity.feed import Feed
 from identity.library import ClipLibrary, PublicationError
 from identity.limits import LimitError, admit_generation
@@ -192,8 +192,8 @@ def test_the_parent_sees_a_summary_of_appearances_and_the_teen_sees_exactly_that
     assert "secret prompt" not in repr(summary)  # a summary, not the clips
     view = family.parent_view(tia)
     assert view.summary == summary
-    assert [m.code for m in view.can] == ["parent_sees_appearances", "parent_sees_controls", "parent_controls_cameo",
-                                          "parent_controls_limit"]
+    assert [m.code for m in view.can] == ["parent_sees_appearances", "parent_sees_controls",
+                                          "parent_controls_cameo_mutuals", "parent_controls_limit"]
     assert family.parent_view(ann) is None
 
 
@@ -204,3 +204,12 @@ def test_the_controls_stop_when_the_teen_comes_of_age(home):
     with store.engine.begin() as conn:
         conn.exec_driver_sql(f"UPDATE accounts SET birth_year = {YEAR - 18} WHERE handle = 'tia'")
     assert isinstance(ledger.authorize(ann, [tia_cameo], "generate"), Grant)
+
+
+@pytest.mark.parametrize("cap", CAP_LEVELS)
+def test_the_teen_reads_the_parents_cameo_cap_in_words_not_as_a_level_id(cap):
+    from identity.family import ParentalControls, what_the_parent_can
+
+    [line] = [m for m in what_the_parent_can(ParentalControls("pam", cap, False, None, True))
+              if m.code.startswith("parent_controls_cameo")]
+    assert line.text.startswith("who may use your cameo: ") and cap not in line.text

@@ -138,6 +138,19 @@ def test_a_hugging_face_sign_in_needs_a_code_only_the_first_time(store, database
     assert hugging_face_account(store, "Dee").id == first.id
 
 
+def test_a_hugging_face_sign_in_cannot_reuse_a_code_and_a_refused_one_spends_none(store):
+    ann = sign_up(store, "ann", PASSWORD, ADULT)
+    store.rules = CommunityRules(invite_only=True, invites_per_account=2)
+    used, unused = invite_codes(store, ann)
+    sign_up(store, "ben", PASSWORD, ADULT, invite_code=used.code)
+    with pytest.raises(InviteError) as err:
+        hugging_face_account(store, "Dee", invite_code=used.code)
+    assert err.value.code == "invite_used" and store.count_rows("accounts") == 2
+    assert invite_codes(store, ann)[1].used_by is None  # nothing spent by the refusal
+    dee = hugging_face_account(store, "Dee", invite_code=unused.code)
+    assert invite_codes(store, ann)[1].used_by == dee.handle == "dee"
+
+
 # handles of deleted accounts --------------------------------------------------------------------------------
 def test_a_deleted_accounts_handle_is_nobodys_for_the_cooling_off_period(store):
     ann = sign_up(store, "ann", PASSWORD, ADULT)

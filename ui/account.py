@@ -6,7 +6,7 @@ import time
 import gradio as gr
 
 from identity.accounts import delete_account, hugging_face_account, log_in, set_birth_year, sign_up
-from identity.invites import invite_codes
+from identity.invites import InviteError, invite_codes
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require, who
@@ -23,13 +23,15 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         handle = gr.Textbox(label="Handle", placeholder="alice", elem_id="login-handle", visible=not oauth)
         password = gr.Textbox(label="Password", type="password", elem_id="login-password", visible=not oauth)
         birth = gr.Number(label="Birth year (sign-up)", precision=0, elem_id="login-birth")
-    invite_only = store.rules.invite_only and not oauth
+    invite_only = store.rules.invite_only
     code = gr.Textbox(label="Invitation code (sign-up: this studio is invitation-only)", value="",
                       elem_id="login-invite", visible=invite_only)
     with gr.Row():
         up = gr.Button("Sign up", elem_id="signup-btn", visible=not oauth)
         inn = gr.Button("Log in", variant="primary", elem_id="login-btn", visible=not oauth)
         set_year = gr.Button("Save birth year", elem_id="birth-btn", visible=oauth)
+        # Hugging Face sign-in on an invitation-only studio: the first sign-in needs a code.
+        join = gr.Button("Join with this code", variant="primary", elem_id="join-btn", visible=oauth and invite_only)
         out = gr.Button("Log out", elem_id="logout-btn", visible=not oauth)
     with gr.Accordion("My invitation codes", open=False, visible=invite_only):
         gr.Markdown(f"Each account gets {store.rules.invites_per_account} codes to invite people it knows.")
@@ -75,11 +77,22 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
 
     if oauth:
         @friendly
-        def from_profile(profile: gr.OAuthProfile | None):
+        def join_with(invitation: str, profile: gr.OAuthProfile | None):
+            """The Hugging Face user's account; the library asks a new one for a code (invitation-only)."""
             if profile is None:
-                return None, who(None)
-            acc = hugging_face_account(store, profile.username)
+                raise gr.Error("Sign in with Hugging Face first (the button above), then join with your code.")
+            invitation = (invitation or "").strip()
+            try:
+                acc = hugging_face_account(store, profile.username, invitation or None)
+            except InviteError as exc:
+                if invitation:
+                    raise  # a code that does not work: say why
+                return None, (f"Signed in with Hugging Face as **{profile.username}**, but {exc.message}, then "
+                              "press **Join with this code**.")
             return acc, who(acc)
+
+        def from_profile(profile: gr.OAuthProfile | None):
+            return (None, who(None)) if profile is None else join_with("", profile)
 
         @friendly
         def save_year(acc: Account | None, year):
@@ -87,5 +100,6 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
             return acc, who(acc)
 
         set_year.click(save_year, [account, birth], [account, status])
+        join.click(join_with, [code], [account, status], api_name="join")
         return status, from_profile
     return status, None
