@@ -35,11 +35,15 @@ def _french(english: str, params: dict) -> str:
     return template.format(**params) if params else template
 
 
-def t(english: str, **params) -> I18nData:
-    """A static text of the page, shown by the browser in its language."""
-    text = english.format(**params) if params else english
+def t(english, **params) -> I18nData:
+    """A static text of the page, shown by the browser in its language: the UI's own English, or a library
+    message (`identity.messages.Message`, e.g. a report category), rendered by its code."""
+    if hasattr(english, "code"):
+        text, french = english.text, message_text(english, "fr")
+    else:
+        text, french = (english.format(**params) if params else english), _french(english, params)
     key = "cameo_" + hashlib.sha1(text.encode()).hexdigest()[:12]  # no dots: svelte-i18n reads them as paths
-    _EN[key], _FR[key] = text, _french(english, params)
+    _EN[key], _FR[key] = text, french
     return I18N(key)
 
 
