@@ -264,7 +264,8 @@ class ConsentLedger:
                              created_at=time.time())
             s.add(req)
             append_event(s, "request", requester.handle, cameo_id, {"request_id": req.id})
-            notify(s, owner.id, "request", f"@{requester.handle} asked to use your cameo")
+            notify(s, owner.id, "request", f"@{requester.handle} asked to use your cameo",
+                   params={"requester": requester.handle})
             return req.id
 
     def _decide(self, owner: Account, request_id: str, status: str, kind: str, allowed_from: tuple[str, ...]) -> None:
@@ -277,7 +278,8 @@ class ConsentLedger:
                 raise IdentityError("request_state", f"this request is {req.status}", {"status": req.status})
             req.status, req.decided_at = status, time.time()
             append_event(s, kind, owner.handle, req.cameo_id, {"request_id": req.id})
-            notify(s, req.requester_id, status, f"@{owner.handle} {status} your request to use their cameo")
+            notify(s, req.requester_id, status, f"@{owner.handle} {status} your request to use their cameo",
+                   params={"owner": owner.handle})
 
     def approve(self, owner: Account, request_id: str) -> None:
         self._decide(owner, request_id, "approved", "approve", ("pending", "denied"))

@@ -150,6 +150,13 @@ FRENCH: dict[str, str | tuple[str, ...]] = {
                                          "créateur en appel : {reason}"),
     "notice_suspension_lifted": "un modérateur a levé la suspension de vos générations : {reason}",
 
+    # notices stored with a kind of their own (identity.consent, identity.library, identity.clips)
+    "request": "@{requester} demande à utiliser votre caméo",
+    "approved": "@{owner} a approuvé votre demande d'utiliser son caméo",
+    "denied": "@{owner} a refusé votre demande d'utiliser son caméo",
+    "withdrawn": "@{owner} a retiré son approbation : vous ne pouvez plus utiliser son caméo",
+    "used": "@{creator} a fait un clip avec votre caméo (statut : {status})",
+    "removed": "votre clip {clip} a été retiré : {reason}",
     # errors raised with a literal code: accounts, consent, store
     "bad_login": "pseudo ou mot de passe incorrect",
     "bad_birth_year": ("l'année de naissance doit être comprise entre {oldest} et {latest}",

@@ -14,7 +14,7 @@ from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, by_prefix, friendly, require
 from ui.takedown import sweep_cached_clips
-from ui.words import message, refuse, say, t
+from ui.words import message, notice, refuse, say, t
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
 FEED_COLUMNS = ["clip", "by", "with", "why am I seeing this", "remix of", "when", "prompt"]
@@ -96,7 +96,7 @@ def appearances_view(studio: Studio, acc: Account | None):
     if acc is None:
         return [], gr.Dropdown(choices=[]), [], [], []
     clips = studio.library.appearances(acc)
-    notices = [[_when(n.created_at), n.kind, message(n)] for n in studio.library.inbox(acc)]
+    notices = [[_when(n.created_at), n.kind, notice(n)] for n in studio.library.inbox(acc)]
     return (clip_rows(clips), _choices(clips), notices, approval_rows(studio, acc), decision_rows(studio, acc))
 
 

@@ -17,7 +17,7 @@ from gradio.context import LocalContext
 from gradio.i18n import I18nData
 
 from identity.errors import StudioError
-from identity.locale import LANGUAGES, error_text, from_accept_language, message_text, supported
+from identity.locale import LANGUAGES, error_text, from_accept_language, message_text, render, supported
 from ui.words_fr import FRENCH_UI
 
 LANGUAGE_CHOICES = [("English", "en"), ("Français", "fr")]
@@ -45,12 +45,6 @@ def t(english, **params) -> I18nData:
     key = "cameo_" + hashlib.sha1(text.encode()).hexdigest()[:12]  # no dots: svelte-i18n reads them as paths
     _EN[key], _FR[key] = text, french
     return I18N(key)
-
-
-def english_of(value) -> str:
-    """The English behind a static text (`t(...)`) as the page's config carries it, e.g. for a test."""
-    key = value.get("key") if isinstance(value, dict) else getattr(value, "key", None)
-    return _EN.get(key, value) if key else value
 
 
 def current_language() -> str:
@@ -97,6 +91,11 @@ def error(exc: StudioError) -> str:
 def message(msg) -> str:
     """A library notice, reason or label (`identity.messages.Message`) in the session's language."""
     return message_text(msg, current_language())
+
+
+def notice(n) -> str:
+    """An inbox notice (`identity.clips.Notice`: its kind is its message code) in the session's language."""
+    return render(n.kind, n.params, n.text, current_language())
 
 
 __all__ = ["I18N", "LANGUAGES", "LANGUAGE_CHOICES", "t", "say", "refuse", "error", "message", "current_language",
