@@ -41,9 +41,9 @@ SWITCH_JS = """(lang) => {
   return lang;
 }"""
 REMEMBERED_JS = """() => {
-  let lang = "";
-  try { lang = localStorage.getItem("cameo-language") || ""; } catch (e) {}
-  return lang ? (""" + SWITCH_JS + """)(lang) : "";
+  let lang = null;
+  try { lang = localStorage.getItem("cameo-language"); } catch (e) {}
+  return lang === "en" || lang === "fr" ? (""" + SWITCH_JS + """)(lang) : null;
 }"""
 
 
