@@ -56,6 +56,13 @@ def test_challenge_is_shown_with_digits_turns_and_sentence():
     assert ch.sentence in md and ch.spoken_digits in md and " → ".join(ch.turns) in md
 
 
+def test_a_french_challenge_asks_for_a_pause_and_the_digits_in_english():
+    ch = issue_challenge("alice", language="fr")
+    md = challenge_markdown(ch, "fr")
+    assert ch.sentence in md and ch.spoken_digits in md and "en anglais" in md and "pause" in md
+    assert "Mouvements de tête" in md and "Head turns" not in md
+
+
 def test_refusal_lists_every_reason():
     v = Verdict(False, [Check("digits", False, "we heard 1 2 _ 4 5, expected 1 2 3 4 5"), Check("one_face", True)])
     assert "we heard 1 2 _ 4 5" in verdict_markdown(v)

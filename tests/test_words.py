@@ -12,7 +12,7 @@ from gradio.context import LocalContext
 from identity.messages import placeholders
 from pipeline.ingredients import KINDS as INGREDIENT_KINDS
 from pipeline.styles import STYLES
-from ui import cameo, family, jobs, moderation
+from ui import cameo, family, feed, jobs, moderation, people
 from ui.words import I18N, choose_language, current_language, refuse, say, t
 from ui.words_fr import FRENCH_UI
 
@@ -35,7 +35,10 @@ def _vocabulary() -> set[str]:
     words = {*cameo.LEVEL_LABELS.values(), *cameo.SWITCH_LABELS.values(), *cameo.TURN_WORDS.values(),
              *cameo.CHECK_NAMES.values(), cameo.REVOKE_TEXT, *family.CAP_LABELS.values(), *jobs.STAGES.values(),
              *jobs.KINDS.values(), *moderation.VERDICT_LABELS.values(), *(s.label for s in STYLES.values()),
-             *INGREDIENT_KINDS}
+             *INGREDIENT_KINDS, *people.PEOPLE_COLUMNS, *people.REQUEST_COLUMNS, *feed.CLIP_COLUMNS,
+             *feed.FEED_COLUMNS, *feed.REPORT_COLUMNS, *feed.DECISION_COLUMNS, *feed.APPROVAL_COLUMNS,
+             *feed.INBOX_COLUMNS, *family.LINK_COLUMNS, *jobs.JOB_COLUMNS, *moderation.QUEUE_COLUMNS,
+             *moderation.FACE_COLUMNS}
     statuses = {"draft", "published", "pending", "removed", "public", "followers", "private", "approved", "denied",
                 "withdrawn", "active", "revoked", "declined", "ended", "queued", "running", "done", "failed",
                 "cancelled", "report", "appeal", "keep", "take down", "kept", "taken down", "uphold", "overturn",
@@ -104,3 +107,11 @@ def test_a_language_the_studio_does_not_speak_falls_back_to_english():
 
 def test_without_a_request_the_page_speaks_english():
     assert current_language() == "en" and say("Not signed in.") == "Not signed in."
+
+
+def test_no_english_text_or_code_is_translated_twice():
+    """A dict literal keeps the last of two equal keys silently; each catalogue must say each thing once."""
+    for name in ("ui/words_fr.py", "identity/locale_fr.py"):
+        [table] = [n for n in ast.walk(ast.parse((ROOT / name).read_text())) if isinstance(n, ast.Dict)][:1]
+        keys = [k.value for k in table.keys]
+        assert len(keys) == len(set(keys)), name

@@ -98,5 +98,10 @@ def notice(n) -> str:
     return render(n.kind, n.params, n.text, current_language())
 
 
+def table(rows: list[list], columns: list[str]) -> gr.Dataframe:
+    """A table's rows with its column headers in the session's language (Gradio does not translate headers)."""
+    return gr.Dataframe(value=rows, headers=[say(c) for c in columns])
+
+
 __all__ = ["I18N", "LANGUAGES", "LANGUAGE_CHOICES", "t", "say", "refuse", "error", "message", "current_language",
-           "choose_language", "english_of"]
+           "choose_language", "notice", "table"]
