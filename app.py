@@ -103,7 +103,10 @@ def build_ui(studio: Studio, allow_upload: bool, oauth: bool = False, queue: Job
         feed.select(load_feed, feed_ins, feed_outs)
         appearances.select(load_appearances, [account], appearance_outs)
         language.input(None, [language], None, js=SWITCH_JS)
-        language.input(switch_language, [language, account], [status], api_name="set_language")
+        switched = language.input(switch_language, [language, account], [status], api_name="set_language")
+        for load, outs in ((load_mine, mine), (load_people, people_outs), (load_picker, picker),
+                           (load_appearances, appearance_outs), (load_family, family_outs)):
+            switched.then(load, [account], outs)  # what the server wrote, written again in the new language
         if from_profile is not None:
             demo.load(start_language, [language], [language], js=REMEMBERED_JS)
             demo.load(from_profile, None, [account, status])

@@ -53,7 +53,7 @@ def render(code: str, params: dict[str, Any] | None, english: str, lang: str) ->
     values = {**(params or {}), "english": english}
     for template in templates:
         if _fields(template) <= values.keys():
-            return template.format(**{k: v for k, v in values.items()})
+            return template.format(**values)
     return english
 
 
