@@ -58,9 +58,9 @@ class ClipLimits:
         """(code, message, params) when a request is outside these limits, else None."""
         note = f" ({self.why})" if self.why else ""
         if not self.min_seconds <= duration_s <= self.max_seconds:
-            return "bad_duration", (f"this studio's {'video model' if self.why else 'renderer'} makes clips of "
-                                    f"{self.min_seconds:g} to {self.max_seconds:g} seconds{note}; pick a length in that range",
-                                    {"least": f"{self.min_seconds:g}", "most": f"{self.max_seconds:g}"})
+            return ("bad_duration", f"this studio's {'video model' if self.why else 'renderer'} makes clips of "
+                    f"{self.min_seconds:g} to {self.max_seconds:g} seconds{note}; pick a length in that range",
+                    {"least": f"{self.min_seconds:g}", "most": f"{self.max_seconds:g}"})
         if aspect not in self.sizes:
             return ("bad_aspect", f"this studio makes {', '.join(self.sizes)} clips, not {aspect}{note}",
                     {"choices": ", ".join(self.sizes), "aspect": aspect})

@@ -9,7 +9,7 @@ from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import by_prefix, friendly, require, whole_number
 from ui.feed import _when
-from ui.words import message, say, t, table
+from ui.words import message, say, t, titled
 
 LINK_COLUMNS = ["link", "parent", "teen", "status", "since", "controls"]
 CAP_LABELS = {"only_me": "only the teen", "approved": "people the teen approves", "mutuals": "mutual followers"}
@@ -88,7 +88,7 @@ def build(studio: Studio, account: gr.State):
     said = gr.Markdown(elem_id="family-status")
 
     def view(acc):
-        return table(links_view(studio, acc), LINK_COLUMNS), told_to_teen(studio, acc)
+        return titled(links_view(studio, acc), LINK_COLUMNS), told_to_teen(studio, acc)
 
     @friendly
     def ask(acc, handle):

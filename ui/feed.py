@@ -14,7 +14,7 @@ from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, by_prefix, friendly, require
 from ui.takedown import sweep_cached_clips
-from ui.words import message, notice, refuse, say, t, table
+from ui.words import message, notice, refuse, say, t, titled
 
 CLIP_COLUMNS = ["clip", "by", "with", "status", "when", "prompt"]
 FEED_COLUMNS = ["clip", "by", "with", "why am I seeing this", "remix of", "when", "prompt"]
@@ -64,7 +64,7 @@ def feed_notice(page: FeedPage) -> str:
 def feed_view(studio: Studio, acc: Account | None, following_only: bool = False):
     """One page of the viewer's steered feed (identity.feed); someone not signed in sees recent public clips."""
     page = studio.feed.page(acc, following_only=bool(following_only))
-    return (table(feed_rows(page), FEED_COLUMNS), _choices([i.clip for i in page.items]), feed_notice(page),
+    return (titled(feed_rows(page), FEED_COLUMNS), _choices([i.clip for i in page.items]), feed_notice(page),
             gr.Checkbox(value=page.following_only, interactive=page.locked_by_parent is None))
 
 
@@ -98,8 +98,9 @@ def appearances_view(studio: Studio, acc: Account | None):
         return [], gr.Dropdown(choices=[]), [], [], []
     clips = studio.library.appearances(acc)
     notices = [[_when(n.created_at), n.kind, notice(n)] for n in studio.library.inbox(acc)]
-    return (table(clip_rows(clips), CLIP_COLUMNS), _choices(clips), table(notices, INBOX_COLUMNS),
-            table(approval_rows(studio, acc), APPROVAL_COLUMNS), table(decision_rows(studio, acc), DECISION_COLUMNS))
+    return (titled(clip_rows(clips), CLIP_COLUMNS), _choices(clips), titled(notices, INBOX_COLUMNS),
+            titled(approval_rows(studio, acc), APPROVAL_COLUMNS),
+            titled(decision_rows(studio, acc), DECISION_COLUMNS))
 
 
 def _playable(studio: Studio, acc: Account | None, clip_id: str | None) -> str | None:
@@ -161,7 +162,7 @@ def build_feed(studio: Studio, account: gr.State, create_inputs):
         said = text[:1].upper() + text[1:] + "."
         if receipt.duplicate:
             said = say("You had already reported this clip; it counts once.") + " " + said
-        return said, table(report_rows(studio, acc), REPORT_COLUMNS), ""
+        return said, titled(report_rows(studio, acc), REPORT_COLUMNS), ""
 
     view = friendly(lambda acc, only: feed_view(studio, acc, only))
     feed_outs = [table, pick, notice, following]
@@ -170,7 +171,8 @@ def build_feed(studio: Studio, account: gr.State, create_inputs):
     pick.change(friendly(lambda acc, cid: _playable(studio, acc, cid)), [account, pick], [player])
     remix_btn.click(remix, [account, pick], [prompt, cameos, duration, aspect, remix_of, remix_md])
     report_btn.click(report, [account, pick, category, details], [report_md, reports, details], api_name="report")
-    reports_btn.click(friendly(lambda acc: table(report_rows(studio, require(acc)), REPORT_COLUMNS)), [account], [reports],
+    reports_btn.click(friendly(lambda acc: titled(report_rows(studio, require(acc)), REPORT_COLUMNS)), [account],
+                      [reports],
                       api_name="my_reports")
     return view, [account, following], feed_outs
 

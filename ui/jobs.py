@@ -15,7 +15,7 @@ import gradio as gr
 from identity.jobs import Job
 from identity.store import Account
 from workers.queues import JobQueue
-from ui.words import current_language, refuse, say, table
+from ui.words import current_language, refuse, say, titled
 from identity.locale import render
 
 POLL_S = 0.5
@@ -96,7 +96,7 @@ def job_rows(queue: JobQueue, acc: Account | None) -> list[list]:
 
 
 def jobs_view(queue: JobQueue, acc: Account | None):
-    return table(job_rows(queue, acc), JOB_COLUMNS), queue.status().message
+    return titled(job_rows(queue, acc), JOB_COLUMNS), queue.status().message
 
 
 def cancel_mine(queue: JobQueue, acc: Account, kind: str = "generate", job_id: str | None = None) -> int:

@@ -16,7 +16,7 @@ from pipeline.studio import Studio
 from ui.common import PLAYER_HEIGHT, friendly, require, whole_number
 from ui.feed import _when
 from ui.takedown import sweep_cached_clips
-from ui.words import message, refuse, say, t, table
+from ui.words import message, refuse, say, t, titled
 
 QUEUE_COLUMNS = ["case", "kind", "severity", "opened", "clip", "creator", "reports", "prompt"]
 VERDICT_LABELS = {"keep": "keep", "take_down": "take down", "uphold": "uphold (the appeal is refused)",
@@ -38,7 +38,7 @@ def queue_view(studio: Studio, acc: Account | None):
              len(i.reports), i.clip.prompt[:60]] for i in items]
     choices = [(say("{case} ({kind}, severity {severity}) clip {clip}", case=i.case_id[:8], kind=say(i.kind),
                     severity=i.severity, clip=i.clip.id), i.case_id) for i in items]
-    return table(rows, QUEUE_COLUMNS), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
+    return titled(rows, QUEUE_COLUMNS), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
 
 
 def item_markdown(item: ReviewItem) -> str:
@@ -118,7 +118,7 @@ def build(studio: Studio, account: gr.State):
     def find_faces(acc, case_id):
         if not case_id:
             raise refuse("Pick a case first.")
-        return table([[f.face, round(f.time_s, 2), ", ".join(f"{v:.0f}" for v in f.bbox), f.sightings,
+        return titled([[f.face, round(f.time_s, 2), ", ".join(f"{v:.0f}" for v in f.bbox), f.sightings,
                        f"@{f.cameo_handle}" if f.cameo_handle else ""]
                       for f in studio.moderation.faces_in_clip(require(acc), case_id)], FACE_COLUMNS)
 

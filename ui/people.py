@@ -8,7 +8,7 @@ import gradio as gr
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require
-from ui.words import refuse, say, t, table
+from ui.words import refuse, say, t, titled
 
 PEOPLE_COLUMNS = ["handle", "has a cameo", "you follow", "follows you", "your request", "you may use it"]
 REQUEST_COLUMNS = ["request", "from", "status", "when"]
@@ -32,7 +32,8 @@ def request_rows(studio: Studio, acc: Account | None) -> list[list]:
 def refresh(studio: Studio, acc: Account | None):
     rows = request_rows(studio, acc)
     choices = [(f"@{r[1].lstrip('@')} ({r[2]})", r[0]) for r in rows]
-    return (table(people_rows(studio, acc), PEOPLE_COLUMNS), table(rows, REQUEST_COLUMNS), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
+    return (titled(people_rows(studio, acc), PEOPLE_COLUMNS), titled(rows, REQUEST_COLUMNS),
+            gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
 
 def _other(studio: Studio, handle: str) -> Account:

@@ -13,6 +13,7 @@ import hashlib
 from collections import OrderedDict
 
 import gradio as gr
+import pandas as pd
 from gradio.context import LocalContext
 from gradio.i18n import I18nData
 
@@ -98,10 +99,11 @@ def notice(n) -> str:
     return render(n.kind, n.params, n.text, current_language())
 
 
-def table(rows: list[list], columns: list[str]) -> gr.Dataframe:
-    """A table's rows with its column headers in the session's language (Gradio does not translate headers)."""
-    return gr.Dataframe(value=rows, headers=[say(c) for c in columns])
+def titled(rows: list[list], columns: list[str]) -> pd.DataFrame:
+    """A table's rows with its column headers in the session's language (Gradio does not translate headers;
+    a DataFrame's columns become the shown headers, and the page's API still answers headers and data)."""
+    return pd.DataFrame(rows, columns=[say(c) for c in columns])
 
 
 __all__ = ["I18N", "LANGUAGES", "LANGUAGE_CHOICES", "t", "say", "refuse", "error", "message", "current_language",
-           "choose_language", "notice", "table"]
+           "choose_language", "notice", "titled"]
