@@ -49,13 +49,6 @@ class Challenge:
     def spoken_digits(self) -> str:
         return " ".join(self.digits)
 
-    def instructions(self) -> list[str]:
-        return [
-            f'Say: "{self.sentence}"',
-            f"Then read these digits aloud: {self.spoken_digits}",
-            "Then turn your head " + ", then ".join(t.lower() for t in self.turns) + ", back to the centre each time",
-        ]
-
 
 _HANDLE = re.compile(r"^[a-z0-9_]{3,32}$")
 
