@@ -51,6 +51,9 @@ def render(code: str, params: dict[str, Any] | None, english: str, lang: str) ->
     entry = FRENCH.get(code)
     templates = (entry,) if isinstance(entry, str) else (entry or ())
     values = {**(params or {}), "english": english}
+    for name, value in list(values.items()):  # a parameter that is itself a message names it in `name_code`
+        if isinstance(values.get(f"{name}_code"), str):
+            values[name] = render(values[f"{name}_code"], {}, str(value), lang)
     for template in templates:
         if _fields(template) <= values.keys():
             return template.format(**values)

@@ -119,3 +119,9 @@ def test_the_language_comes_from_the_browsers_accept_language(header, lang):
 def test_a_language_tag_is_reduced_to_one_the_studio_speaks():
     assert supported("fr-FR") == "fr" and supported("FR") == "fr" and supported("en_GB") == "en"
     assert supported("ja") == "en" and supported(None) == "en"
+
+
+def test_a_parameter_that_is_itself_a_message_is_translated_too():
+    err = limits.TEXTS.error(limits.LimitError, "limit_daily", used=3, limit=3, kind="a new account",
+                             kind_code="limit_kind_new", next_at="2030-01-01 10:00")
+    assert "(un nouveau compte)" in error_text(err, "fr") and "(a new account)" in error_text(err, "en")
