@@ -13,7 +13,6 @@ import hashlib
 from collections import OrderedDict
 
 import gradio as gr
-import pandas as pd
 from gradio.context import LocalContext
 from gradio.i18n import I18nData
 
@@ -99,10 +98,10 @@ def notice(n) -> str:
     return render(n.kind, n.params, n.text, current_language())
 
 
-def titled(rows: list[list], columns: list[str]) -> pd.DataFrame:
+def titled(rows: list[list], columns: list[str]) -> dict:
     """A table's rows with its column headers in the session's language (Gradio does not translate headers;
-    a DataFrame's columns become the shown headers, and the page's API still answers headers and data)."""
-    return pd.DataFrame(rows, columns=[say(c) for c in columns])
+    it takes a {"data", "headers"} value, and the page's API still answers headers and data)."""
+    return {"data": rows, "headers": [say(c) for c in columns]}
 
 
 __all__ = ["I18N", "LANGUAGES", "LANGUAGE_CHOICES", "t", "say", "refuse", "error", "message", "current_language",
