@@ -10,6 +10,7 @@ English text, and their French is in `ui.words_fr`.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 
 import gradio as gr
@@ -28,6 +29,7 @@ I18N = gr.I18n(en=_EN, fr=_FR)
 # The language each session picked with the switch (session hash -> "en"/"fr"); the oldest are forgotten.
 _CHOSEN: OrderedDict[str, str] = OrderedDict()
 MAX_SESSIONS = 50_000
+_CHOSEN_LOCK = threading.Lock()  # handlers run on several threads
 
 
 def _french(english: str, params: dict) -> str:
@@ -52,7 +54,8 @@ def current_language() -> str:
     request = LocalContext.request.get(None)
     if request is None:
         return "en"
-    chosen = _CHOSEN.get(getattr(request, "session_hash", None) or "")
+    with _CHOSEN_LOCK:
+        chosen = _CHOSEN.get(getattr(request, "session_hash", None) or "")
     if chosen:
         return chosen
     headers = getattr(request, "headers", None) or {}
@@ -65,10 +68,11 @@ def choose_language(lang: str | None) -> str:
     request = LocalContext.request.get(None)
     session = getattr(request, "session_hash", None) if request is not None else None
     if session:
-        _CHOSEN[session] = lang
-        _CHOSEN.move_to_end(session)
-        while len(_CHOSEN) > MAX_SESSIONS:
-            _CHOSEN.popitem(last=False)
+        with _CHOSEN_LOCK:
+            _CHOSEN[session] = lang
+            _CHOSEN.move_to_end(session)
+            while len(_CHOSEN) > MAX_SESSIONS:
+                _CHOSEN.popitem(last=False)
     return lang
 
 
