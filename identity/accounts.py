@@ -57,7 +57,8 @@ _hasher = _BoundedHasher(HASHES_AT_ONCE)
 def _check_birth_year(birth_year: int) -> None:
     this_year = time.gmtime().tm_year
     if not OLDEST_BIRTH_YEAR <= birth_year <= this_year - MIN_AGE:
-        raise IdentityError("bad_birth_year", f"birth year must be between {OLDEST_BIRTH_YEAR} and {this_year - MIN_AGE}")
+        raise IdentityError("bad_birth_year", f"birth year must be between {OLDEST_BIRTH_YEAR} and {this_year - MIN_AGE}",
+                            {"oldest": OLDEST_BIRTH_YEAR, "latest": this_year - MIN_AGE})
 
 
 def sign_up(store: Store, handle: str, password: str, birth_year: int, invite_code: str | None = None) -> Account:
@@ -65,7 +66,8 @@ def sign_up(store: Store, handle: str, password: str, birth_year: int, invite_co
     handle = validate_handle(handle)
     _check_birth_year(birth_year)
     if len(password) < MIN_PASSWORD_CHARS:
-        raise IdentityError("weak_password", f"use a password of at least {MIN_PASSWORD_CHARS} characters")
+        raise IdentityError("weak_password", f"use a password of at least {MIN_PASSWORD_CHARS} characters",
+                            {"least": MIN_PASSWORD_CHARS})
     # Argon2 takes ~0.2 s of CPU and 64 MiB: hash before the transaction, which on SQLite holds the
     # database's one write lock (BEGIN IMMEDIATE) that every other request waits for.
     password_hash = _hasher.hash(password)
@@ -145,7 +147,8 @@ def hugging_face_account(store: Store, username: str, invite_code: str | None = 
     with store.session.begin() as s:
         row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
         if row is not None and row.password_hash is not None:
-            raise IdentityError("handle_taken", f"@{handle} is a local account; sign in with its password")
+            raise IdentityError("handle_taken", f"@{handle} is a local account; sign in with its password",
+                                {"local_handle": handle})
         if row is None:
             ensure_handle_free(s, handle, store.rules)
             if store.rules.invite_only:

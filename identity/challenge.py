@@ -18,6 +18,12 @@ from identity.errors import IdentityError
 from identity.pose import DIRECTIONS
 
 STUDIO_NAME = "Cameo Studio"
+# The consent sentence in each language the studio speaks. The digits stay English words in every
+# language: the offline recogniser (pocketsphinx's en-us model) hears no other (identity/speech.py).
+SENTENCES = {
+    "en": "I, {handle}, agree to let {studio} create my cameo from this recording.",
+    "fr": "Moi, {handle}, j'accepte que {studio} crée mon caméo à partir de cet enregistrement.",
+}
 N_DIGITS = 5
 N_TURNS = 3
 
@@ -32,6 +38,7 @@ class Challenge:
     nonce: str
     issued_at: float
     expires_at: float | None
+    language: str = "en"  # of the sentence; "en" unless the person's page is in another language
 
     def to_json(self) -> str:
         d = asdict(self)
@@ -41,13 +48,6 @@ class Challenge:
     @property
     def spoken_digits(self) -> str:
         return " ".join(self.digits)
-
-    def instructions(self) -> list[str]:
-        return [
-            f'Say: "{self.sentence}"',
-            f"Then read these digits aloud: {self.spoken_digits}",
-            "Then turn your head " + ", then ".join(t.lower() for t in self.turns) + ", back to the centre each time",
-        ]
 
 
 _HANDLE = re.compile(r"^[a-z0-9_]{3,32}$")
@@ -63,23 +63,25 @@ def validate_handle(handle: str) -> str:
     return h
 
 
-def consent_sentence(handle: str) -> str:
-    return f"I, {handle}, agree to let {STUDIO_NAME} create my cameo from this recording."
+def consent_sentence(handle: str, language: str = "en") -> str:
+    return SENTENCES.get(language, SENTENCES["en"]).format(handle=handle, studio=STUDIO_NAME)
 
 
-def issue_challenge(handle: str, ttl_s: int = 300, now: float | None = None) -> Challenge:
+def issue_challenge(handle: str, ttl_s: int = 300, now: float | None = None, language: str = "en") -> Challenge:
     handle = validate_handle(handle)
+    language = language if language in SENTENCES else "en"
     rng = secrets.SystemRandom()
     issued = time.time() if now is None else now
     return Challenge(
         id=uuid.uuid4().hex,
         handle=handle,
-        sentence=consent_sentence(handle),
+        sentence=consent_sentence(handle, language),
         digits="".join(str(rng.randrange(10)) for _ in range(N_DIGITS)),
         turns=tuple(rng.sample(DIRECTIONS, N_TURNS)),
         nonce=secrets.token_urlsafe(16),
         issued_at=issued,
         expires_at=issued + ttl_s,
+        language=language,
     )
 
 
@@ -102,13 +104,15 @@ def challenge_from_json(text: str) -> Challenge:
     if bad or len(set(turns)) != len(turns):
         raise IdentityError("bad_challenge", f"challenge 'turns' must be distinct values of {', '.join(DIRECTIONS)}, got {list(turns)}")
     handle = str(d.get("handle") or "unknown")
+    language = d.get("language") if d.get("language") in SENTENCES else "en"
     return Challenge(
         id=str(d.get("id") or uuid.uuid5(uuid.NAMESPACE_URL, f"{digits}-{'-'.join(turns)}-{d.get('nonce')}").hex),
         handle=handle,
-        sentence=str(d.get("sentence") or consent_sentence(handle)),
+        sentence=str(d.get("sentence") or consent_sentence(handle, language)),
         digits=digits,
         turns=turns,
         nonce=str(d.get("nonce") or ""),
         issued_at=float(d.get("issued_at") or 0.0),
         expires_at=float(d["expires_at"]) if d.get("expires_at") is not None else None,
+        language=language,
     )

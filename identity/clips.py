@@ -165,7 +165,8 @@ def remove_clip(s: Session, row: ClipRow, reason: str, actor: str, notify_creato
     row.status, row.removed_at, row.removed_reason = "removed", time.time(), reason
     append_event(s, "delete", actor, row.id, {"reason": reason})
     if row.creator_id and notify_creator:
-        notify(s, row.creator_id, "removed", f"your clip {row.id} was removed: {reason}", row.id)
+        notify(s, row.creator_id, "removed", f"your clip {row.id} was removed: {reason}", row.id,
+               {"clip": row.id, "reason": reason})
     return row.file
 
 

@@ -169,7 +169,8 @@ class ConsentLedger:
 
     def set_permission(self, owner: Account, cameo_id: str, level: str) -> None:
         if level not in LEVELS:
-            raise IdentityError("bad_level", f"permission level must be one of {', '.join(LEVELS)}")
+            raise IdentityError("bad_level", f"permission level must be one of {', '.join(LEVELS)}",
+                                {"levels": ", ".join(LEVELS)})
         if level == "everyone" and owner.is_teen:
             raise IdentityError("teen_everyone", "a teen account's cameo cannot be open to everyone")
         with self.store.session.begin() as s:
@@ -183,7 +184,8 @@ class ConsentLedger:
         if bad:
             raise IdentityError("bad_switch", f"unknown switches {bad}; known: {', '.join(SWITCHES)}")
         if len(text) > MAX_INSTRUCTIONS_CHARS:
-            raise IdentityError("instructions_too_long", f"instructions are limited to {MAX_INSTRUCTIONS_CHARS} characters")
+            raise IdentityError("instructions_too_long", f"instructions are limited to {MAX_INSTRUCTIONS_CHARS} characters",
+                                {"most": MAX_INSTRUCTIONS_CHARS})
         with self.store.session.begin() as s:
             self._owned_cameo(s, owner, cameo_id)
             row = self._settings_for_update(s, cameo_id)
@@ -218,7 +220,8 @@ class ConsentLedger:
     def _live(s: Session, *accounts: Account) -> None:
         for a in accounts:
             if s.get(AccountRow, a.id) is None:
-                raise IdentityError("no_account", f"@{a.handle} no longer has an account")
+                raise IdentityError("no_account", f"@{a.handle} no longer has an account",
+                                    {"handle": a.handle})
 
     def follow(self, follower: Account, followee: Account) -> None:
         if follower.id == followee.id:
@@ -249,17 +252,20 @@ class ConsentLedger:
             owner = self._account(s, cameo.account_id)
             # A teen's cameo can only be requested by adults the teen has chosen to follow.
             if owner.is_teen and not requester.is_teen and not self._follows(s, owner.id, requester.id):
-                raise IdentityError("teen_protected", f"@{owner.handle} has not approved you; you cannot request this cameo")
+                raise IdentityError("teen_protected", f"@{owner.handle} has not approved you; you cannot request this cameo",
+                                    {"owner": owner.handle})
             existing = s.scalar(select(RequestRow).where(RequestRow.requester_id == requester.id,
                                                          RequestRow.cameo_id == cameo_id,
                                                          RequestRow.status.in_(("pending", "approved"))))
             if existing is not None:
-                raise IdentityError("duplicate_request", f"you already have a {existing.status} request for this cameo")
+                raise IdentityError("duplicate_request", f"you already have a {existing.status} request for this cameo",
+                                    {"status": existing.status})
             req = RequestRow(id=uuid.uuid4().hex, requester_id=requester.id, cameo_id=cameo_id, status="pending",
                              created_at=time.time())
             s.add(req)
             append_event(s, "request", requester.handle, cameo_id, {"request_id": req.id})
-            notify(s, owner.id, "request", f"@{requester.handle} asked to use your cameo")
+            notify(s, owner.id, "request", f"@{requester.handle} asked to use your cameo",
+                   params={"requester": requester.handle})
             return req.id
 
     def _decide(self, owner: Account, request_id: str, status: str, kind: str, allowed_from: tuple[str, ...]) -> None:
@@ -269,10 +275,11 @@ class ConsentLedger:
                 raise IdentityError("no_request", "no such request")
             self._owned_cameo(s, owner, req.cameo_id)
             if req.status not in allowed_from:
-                raise IdentityError("request_state", f"this request is {req.status}")
+                raise IdentityError("request_state", f"this request is {req.status}", {"status": req.status})
             req.status, req.decided_at = status, time.time()
             append_event(s, kind, owner.handle, req.cameo_id, {"request_id": req.id})
-            notify(s, req.requester_id, status, f"@{owner.handle} {status} your request to use their cameo")
+            notify(s, req.requester_id, status, f"@{owner.handle} {status} your request to use their cameo",
+                   params={"owner": owner.handle})
 
     def approve(self, owner: Account, request_id: str) -> None:
         self._decide(owner, request_id, "approved", "approve", ("pending", "denied"))
@@ -365,7 +372,8 @@ class ConsentLedger:
     def _unique(cameo_ids: list[str]) -> list[str]:
         ids = list(dict.fromkeys(cameo_ids))
         if not 1 <= len(ids) <= MAX_CAMEOS_PER_CLIP:
-            raise IdentityError("cameo_count", f"a clip features 1 to {MAX_CAMEOS_PER_CLIP} cameos")
+            raise IdentityError("cameo_count", f"a clip features 1 to {MAX_CAMEOS_PER_CLIP} cameos",
+                                {"most": MAX_CAMEOS_PER_CLIP})
         return ids
 
     def authorize(self, requester: Account, cameo_ids: list[str], purpose: str) -> Grant | Refusal:

@@ -285,11 +285,12 @@ def _face_identity(single: list[tuple[float, np.ndarray, Face]], turns: list[Tur
                          float(min(sims)) if sims else None, [(single[i][1], single[i][2]) for i in crop_idx])
 
 
-def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAnalysis:
+def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "", sentence_language: str = "en") -> ClipAnalysis:
     """Measure everything the verifier judges, in one pass over the frames and one over the audio.
 
     `sentence` is the consent sentence the person read before the digits; the
-    digit recogniser expects it (see identity/speech.py).
+    digit recogniser expects it (see identity/speech.py). A sentence in another
+    language than English is not modelled: the digits are read after a pause.
     """
     start = time.perf_counter()
     scan = _scan_faces(clip, backend)
@@ -319,7 +320,7 @@ def analyse_clip(clip: Clip, backend: FaceBackend, sentence: str = "") -> ClipAn
         templates=face.templates,
         identity_min_similarity=face.identity_min_similarity,
         crops=face.crops,
-        digits=recognize_digits(clip.audio, sentence=sentence),
+        digits=recognize_digits(clip.audio, sentence=sentence, sentence_heard=sentence_language == "en"),
         voice=voice,
         voice_error=voice_error,
         median_pitch_hz=pitch,
@@ -524,8 +525,8 @@ class Enroller:
         self.max_bytes = max_bytes
         self.challenge_ttl_s = challenge_ttl_s
 
-    def new_challenge(self, handle: str) -> Challenge:
-        ch = issue_challenge(handle, self.challenge_ttl_s)
+    def new_challenge(self, handle: str, language: str = "en") -> Challenge:
+        ch = issue_challenge(handle, self.challenge_ttl_s, language=language)
         self.store.save_challenge(ch)
         return ch
 
@@ -548,7 +549,7 @@ class Enroller:
             clip = self._load(path, source)
         except IdentityError as exc:
             return Verdict(False, [Check("media", False, exc.message)]), None
-        analysis = analyse_clip(clip, self.backend, challenge.sentence)
+        analysis = analyse_clip(clip, self.backend, challenge.sentence, challenge.language)
         registry = Registry(self.index, self.gallery, exclude_account=account.id if account else None)
         checks = [Check("media", True)] + judge(
             analysis, challenge, self.backend,

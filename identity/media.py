@@ -49,6 +49,7 @@ def _check_file(path: Path, max_bytes: int) -> None:
         raise MediaError(
             "file_too_large",
             f"the file is {size / 1e6:.0f} MB; the limit is {max_bytes / 1e6:.0f} MB. Record a shorter clip",
+            {"size_mb": f"{size / 1e6:.0f}", "max_mb": f"{max_bytes / 1e6:.0f}"},
         )
 
 
@@ -106,7 +107,8 @@ def load_clip(
         declared = _stream_duration(container, vstream)
         if declared is not None and declared > max_seconds + 0.5:
             raise MediaError(
-                "too_long", f"the clip is {declared:.1f} s long; record at most {max_seconds:.0f} s"
+                "too_long", f"the clip is {declared:.1f} s long; record at most {max_seconds:.0f} s",
+                {"seconds": f"{declared:.1f}", "max": f"{max_seconds:.0f}"},
             )
         frames, audio, last_t = _decode(container, vstream, astreams[0] if astreams else None, fps, max_seconds)
         acodec = astreams[0].codec_context.name if astreams else None
@@ -115,15 +117,18 @@ def load_clip(
         raise MediaError("no_frames", "no picture could be decoded from this file; it may be damaged, record again")
     duration = max(last_t, len(audio) / AUDIO_RATE)
     if duration > max_seconds + 0.5:
-        raise MediaError("too_long", f"the clip is {duration:.1f} s long; record at most {max_seconds:.0f} s")
+        raise MediaError("too_long", f"the clip is {duration:.1f} s long; record at most {max_seconds:.0f} s",
+                         {"seconds": f"{duration:.1f}", "max": f"{max_seconds:.0f}"})
     if declared is not None and declared > 1.0 and duration < 0.85 * declared - 0.5:
         raise MediaError(
             "truncated",
             f"the file stops at {duration:.1f} s of its {declared:.1f} s: it was cut off during upload "
             "or recording; record or upload it again",
+            {"seconds": f"{duration:.1f}", "declared": f"{declared:.1f}"},
         )
     if duration < MIN_CLIP_SECONDS:
-        raise MediaError("too_short", f"the clip is only {duration:.1f} s long; record at least a few seconds")
+        raise MediaError("too_short", f"the clip is only {duration:.1f} s long; record at least a few seconds",
+                         {"seconds": f"{duration:.1f}"})
     h, w = frames[0][1].shape[:2]
     return Clip(frames, audio, duration, w, h, vcodec, acodec)
 
@@ -150,7 +155,8 @@ def _decode(container, vstream, astream, fps: float, max_seconds: float):
                 t = frame.time - t0
                 last_t = max(last_t, t)
                 if t > max_seconds + 1.0:
-                    raise MediaError("too_long", f"the clip runs past {t:.0f} s; record at most {max_seconds:.0f} s")
+                    raise MediaError("too_long", f"the clip runs past {t:.0f} s; record at most {max_seconds:.0f} s",
+                                     {"past": f"{t:.0f}", "max": f"{max_seconds:.0f}"})
                 if t + 1e-6 >= next_t:
                     frames.append((round(t, 3), _resize_for_analysis(frame.to_ndarray(format="rgb24"))))
                     next_t += 1.0 / fps
@@ -159,7 +165,8 @@ def _decode(container, vstream, astream, fps: float, max_seconds: float):
                 chunks.append(out.to_ndarray().reshape(-1))
     except av.error.FFmpegError as exc:
         raise MediaError(
-            "corrupt", f"the file is damaged after {last_t:.1f} s ({exc.__class__.__name__}); record or upload it again"
+            "corrupt", f"the file is damaged after {last_t:.1f} s ({exc.__class__.__name__}); record or upload it again",
+            {"seconds": f"{last_t:.1f}"},
         ) from exc
     audio = (np.concatenate(chunks).astype(np.float32) / 32768.0) if chunks else np.zeros(0, np.float32)
     return frames, audio, last_t

@@ -24,6 +24,18 @@ What else measurement showed pocketsphinx needs:
 - a guard against a path that reads the start of the sentence as the digits and
   the rest as silence (seen in noise): such a clip is decoded again with the
   sentence required.
+
+A consent sentence in French cannot be modelled at all: the en-us model and its
+dictionary have no French, and speech it cannot place before the digits wrecks
+them (16 espeak voices, French sentence then English digits: 0 of 16 right with
+the sentence's known words as the block, with no block, or with a loop of filler
+words; the English sentence: 12 of 16). So the person pauses after a French
+sentence, and only the speech after the clip's longest pause is decoded, as
+digits alone: 10 of 16 on the same voices with a 0.6 s or a 1 s pause. It is one
+decode of one cut chosen without looking at the expected digits, so a replay's
+odds stay those of `match_digits`; a person who does not pause is refused (the
+cut then loses digits), never let through. The digits are English words in
+every language.
 """
 from __future__ import annotations
 
@@ -176,17 +188,33 @@ def _decode(audio: np.ndarray, n_digits: int, sentence: str) -> str:
         return text
 
 
+def _after_longest_pause(audio: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+    """The speech after the longest pause between two voiced frames (all of it if there is none)."""
+    idx = np.flatnonzero(voiced)
+    if idx.size < 2:
+        return audio
+    gaps = np.diff(idx) - 1
+    k = int(np.argmax(gaps))
+    if gaps[k] <= 0:
+        return audio
+    start = max(0, int((idx[k + 1] * VAD_FRAME_S - TRIM_MARGIN_S) * AUDIO_RATE))
+    return audio[start:]
+
+
 def _digits_from(text: str, n_digits: int) -> list[str | None]:
     """The last n_digits digit words, left-aligned; None for positions not reached."""
     heard = [_WORD_TO_DIGIT[w] for w in text.split() if w in _WORD_TO_DIGIT][-n_digits:]
     return heard + [None] * (n_digits - len(heard))
 
 
-def recognize_digits(audio: np.ndarray, n_digits: int = 5, sentence: str = "") -> DigitsHeard:
+def recognize_digits(audio: np.ndarray, n_digits: int = 5, sentence: str = "",
+                     sentence_heard: bool = True) -> DigitsHeard:
     """The n_digits digits read at the end of `audio` (float32 mono 16 kHz).
 
     Pass the consent `sentence` when the clip starts with it; its words the
-    dictionary lacks (unusual names) are left out of the grammar.
+    dictionary lacks (unusual names) are left out of the grammar. With
+    `sentence_heard=False` (a sentence in a language the model lacks) the
+    digits are the speech after the longest pause.
     """
     if n_digits < 1:
         raise ValueError("n_digits must be at least 1")
@@ -194,6 +222,11 @@ def recognize_digits(audio: np.ndarray, n_digits: int = 5, sentence: str = "") -
     voiced = _voiced_frames(audio)
     if np.count_nonzero(voiced) * VAD_FRAME_S < MIN_SPEECH_S:
         return DigitsHeard(digits=[None] * n_digits, text="")
+    if not sentence_heard:
+        audio, sentence = _after_longest_pause(audio, voiced), ""
+        voiced = _voiced_frames(audio)
+        if not voiced.any():
+            return DigitsHeard(digits=[None] * n_digits, text="")
     text = _decode(_trim_to_speech(audio, voiced), n_digits, sentence)
     return DigitsHeard(digits=_digits_from(text, n_digits), text=text)
 

@@ -262,7 +262,7 @@ class Store:
         with self._reader() as s:
             row = s.scalar(select(AccountRow).where(AccountRow.handle == handle))
             if row is None:
-                raise IdentityError("no_account", f"there is no account @{handle}")
+                raise IdentityError("no_account", f"there is no account @{handle}", {"handle": handle})
             return Account(row.id, row.handle, row.birth_year)
 
     # challenges ----------------------------------------------------------
@@ -437,7 +437,7 @@ class Store:
         with self._reader() as s:
             row = s.get(CameoRow, cameo_id)
             if row is None:
-                raise IdentityError("no_cameo", f"no cameo {cameo_id}")
+                raise IdentityError("no_cameo", f"no cameo {cameo_id}", {"cameo": cameo_id})
             return self._to_record(row, s.get(AccountRow, row.account_id).handle)
 
     def active_cameos(self, exclude_account: str | None = None) -> list[Cameo]:
@@ -573,7 +573,7 @@ class Store:
         with self._session.begin() as s:
             row = s.get(CameoRow, cameo_id)
             if row is None:
-                raise IdentityError("no_cameo", f"no active cameo {cameo_id}")
+                raise IdentityError("no_cameo", f"no active cameo {cameo_id}", {"cameo": cameo_id})
             tomb = CameoTombstoneRow(cameo_id=row.id, account_id=row.account_id, challenge_id=row.challenge_id,
                                      created_at=row.created_at, revoked_at=now, record_sha256=cameo_record_sha256(row))
             s.delete(row)

@@ -88,6 +88,7 @@ def analyse_voice(audio: np.ndarray) -> VoiceAnalysis:
         raise IdentityError(
             "too_little_speech",
             f"we heard only {seconds:.1f} s of speech; read the sentence and the digits aloud",
+            {"seconds": f"{seconds:.1f}"},
         )
     _, partials, splits = _encoder().embed_utterance(speech, return_partials=True)
     embedding = VoiceEmbedding(VOICE_BACKEND, VOICE_MODEL, _normalized_mean(partials))

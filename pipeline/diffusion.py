@@ -677,7 +677,8 @@ class DiffusionBackend:
             raise state.error
         if state.stage != "ready":
             raise ModelLoadingError("model_loading", f"The video model is still loading ({state.detail}). "
-                                                     "Nothing was started; try again in a minute.")
+                                                     "Nothing was started; try again in a minute.",
+                                        {"detail": state.detail})
         self._key = self.loader.key
         assert self._key is not None
         return self._key
@@ -700,7 +701,8 @@ class DiffusionBackend:
                 raise state.error
             if state.stage in ("fetching", "loading"):
                 raise ModelLoadingError("model_loading", f"The video model is still loading ({state.detail}). "
-                                                         "Nothing was started; try again in a minute.")
+                                                         "Nothing was started; try again in a minute.",
+                                        {"detail": state.detail})
         if self.host.zerogpu:
             asked = self.estimate_seconds(duration_s, aspect, num_references) * TIME_MARGIN
             if asked > self.zerogpu_max_s:

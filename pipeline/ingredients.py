@@ -52,23 +52,28 @@ def load_ingredient(source: bytes | str | Path, kind: str = "object", label: str
     name = f"image reference {position}"
     kind = (kind or "object").strip().lower()
     if kind not in KINDS:
-        raise IngredientError("bad_ingredient_kind", f"{name}: the kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise IngredientError("bad_ingredient_kind", f"{name}: the kind must be one of {', '.join(KINDS)}, not {kind!r}",
+                              {"position": position, "choices": ", ".join(KINDS), "kind": kind})
     label = " ".join((label or "").split())
     if len(label) > MAX_LABEL_CHARS:
         raise IngredientError("ingredient_label_too_long",
-                              f"{name}: keep its name under {MAX_LABEL_CHARS} characters ({len(label)} now)")
+                              f"{name}: keep its name under {MAX_LABEL_CHARS} characters ({len(label)} now)",
+                              {"position": position, "most": MAX_LABEL_CHARS, "length": len(label)})
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     if len(data) > MAX_BYTES:
         raise IngredientError("ingredient_too_large",
-                              f"{name} is {len(data) / 1e6:.1f} MB; upload an image under {MAX_BYTES // 2**20} MB")
+                              f"{name} is {len(data) / 1e6:.1f} MB; upload an image under {MAX_BYTES // 2**20} MB",
+                              {"position": position, "size_mb": f"{len(data) / 1e6:.1f}", "max_mb": MAX_BYTES // 2**20})
     try:
         with Image.open(io.BytesIO(data)) as img:
             img = ImageOps.exif_transpose(img).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise IngredientError("not_an_image", f"{name} is not a readable image (JPEG, PNG or WebP)") from exc
+        raise IngredientError("not_an_image", f"{name} is not a readable image (JPEG, PNG or WebP)",
+                              {"position": position}) from exc
     if min(img.size) < MIN_SIDE:
         raise IngredientError("ingredient_too_small",
-                              f"{name} is {img.width}x{img.height} px; use one at least {MIN_SIDE} px on each side")
+                              f"{name} is {img.width}x{img.height} px; use one at least {MIN_SIDE} px on each side",
+                              {"position": position, "width": img.width, "height": img.height, "least": MIN_SIDE})
     if max(img.size) > MAX_SIDE:
         img.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
     buf = io.BytesIO()
@@ -81,7 +86,8 @@ def load_ingredients(items) -> tuple[Ingredient, ...]:
     items = [i for i in (items or ()) if i is not None]
     if len(items) > MAX_INGREDIENTS:
         raise IngredientError("too_many_ingredients",
-                              f"a clip takes at most {MAX_INGREDIENTS} image references (you added {len(items)})")
+                              f"a clip takes at most {MAX_INGREDIENTS} image references (you added {len(items)})",
+                              {"most": MAX_INGREDIENTS, "count": len(items)})
     out = []
     for position, item in enumerate(items, start=1):
         out.append(item if isinstance(item, Ingredient) else load_ingredient(*item, position=position))

@@ -81,24 +81,30 @@ def parse_request(prompt: str, handles, duration_s, aspect: str, seed, remix_of:
     if not prompt:
         raise JobError("empty_prompt", "write a prompt: what happens in the clip")
     if len(prompt) > MAX_PROMPT_CHARS:
-        raise JobError("prompt_too_long", f"the prompt has {len(prompt)} characters; keep it under {MAX_PROMPT_CHARS}")
+        raise JobError("prompt_too_long", f"the prompt has {len(prompt)} characters; keep it under {MAX_PROMPT_CHARS}",
+                       {"length": len(prompt), "most": MAX_PROMPT_CHARS})
     names = tuple(dict.fromkeys(h.strip().lstrip("@").lower() for h in (handles or []) if h and h.strip()))
     if not 1 <= len(names) <= MAX_CAMEOS:
-        raise JobError("cameo_count", f"pick 1 to {MAX_CAMEOS} cameos for a clip (you picked {len(names)})")
+        raise JobError("cameo_count", f"pick 1 to {MAX_CAMEOS} cameos for a clip (you picked {len(names)})",
+                       {"most": MAX_CAMEOS, "picked": len(names)})
     try:
         duration = float(duration_s)
     except (TypeError, ValueError):
-        raise JobError("bad_duration", f"the duration must be a number of seconds, not {duration_s!r}") from None
+        raise JobError("bad_duration", f"the duration must be a number of seconds, not {duration_s!r}",
+                       {"value": repr(duration_s)}) from None
     if not (math.isfinite(duration) and MIN_SECONDS <= duration <= MAX_SECONDS):
-        raise JobError("bad_duration", f"the duration must be {MIN_SECONDS:g} to {MAX_SECONDS:g} seconds")
+        raise JobError("bad_duration", f"the duration must be {MIN_SECONDS:g} to {MAX_SECONDS:g} seconds",
+                       {"least": f"{MIN_SECONDS:g}", "most": f"{MAX_SECONDS:g}"})
     if aspect not in ASPECTS:
-        raise JobError("bad_aspect", f"the aspect ratio must be one of {', '.join(ASPECTS)}")
+        raise JobError("bad_aspect", f"the aspect ratio must be one of {', '.join(ASPECTS)}",
+                       {"choices": ", ".join(ASPECTS)})
     try:
         seed_int = int(str(seed).strip())
     except ValueError:
-        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}") from None
+        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed!r}",
+                       {"most": MAX_SEED, "value": repr(seed)}) from None
     if not 0 <= seed_int <= MAX_SEED:
-        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}")
+        raise JobError("bad_seed", f"the seed must be a whole number from 0 to {MAX_SEED}", {"most": MAX_SEED})
     return JobRequest(prompt, names, duration, aspect, seed_int, remix_of, get_style(style).name,
                       load_ingredients(ingredients))
 
@@ -165,7 +171,8 @@ class JobRunner:
                 account = None
             cameo = self.store.active_cameo_of(account) if account else None
             if cameo is None:
-                raise JobError("unknown_cameo", f"@{h} has no cameo (check the handle, or they revoked it)")
+                raise JobError("unknown_cameo", f"@{h} has no cameo (check the handle, or they revoked it)",
+                               {"handle": h})
             out[cameo.id] = h
         return out
 
@@ -174,7 +181,7 @@ class JobRunner:
         ids = self.cameo_ids((requester.handle,))
         grant = self.ledger.authorize(requester, list(ids), "voice_sample")
         if isinstance(grant, Refusal):
-            raise JobError("consent_refused", _refusal_text(grant, ids))
+            raise JobError("consent_refused", _refusal_text(grant, ids), {"reasons": _refusal_text(grant, ids)})
         g = grant.cameos[0]
         line = text or f"Hi, this is {requester.handle}. This is how my cameo sounds in Cameo Studio."
         synth = self.synth or EspeakSynth()
@@ -198,7 +205,8 @@ class JobRunner:
         ids = self.cameo_ids(req.handles)
         grant = self.ledger.authorize(requester, list(ids), "generate")
         if isinstance(grant, Refusal):
-            raise JobError("consent_refused", "you may not use these cameos: " + _refusal_text(grant, ids))
+            raise JobError("consent_refused", "you may not use these cameos: " + _refusal_text(grant, ids),
+                           {"reasons": _refusal_text(grant, ids)})
         owners = [OwnerInstructions(g.owner_handle, g.instructions, tuple(g.switches)) for g in grant.cameos]
         strict = requester.is_teen or any(g.owner_is_teen for g in grant.cameos)
         # The image references' names go into the model's prompt too, so they are checked with it.
@@ -243,7 +251,8 @@ class JobRunner:
                 last[0] = now
                 refusal = self.ledger.still_holds(requester, list(ids))
                 if refusal is not None:
-                    raise JobError("consent_revoked", "stopped: " + _refusal_text(refusal, ids))
+                    raise JobError("consent_revoked", "stopped: " + _refusal_text(refusal, ids),
+                                   {"reasons": _refusal_text(refusal, ids)})
             progress(p)
         return report
 
@@ -302,5 +311,6 @@ class JobRunner:
         saved = self.library.save(requester, list(ids), signed, clip_id=clip_id, prompt=req.prompt, meta=meta,
                                   publish=publish, remix_of=req.remix_of, guard=guard, manifest=manifest)
         if isinstance(saved, Refusal):
-            raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids))
+            raise JobError("consent_revoked", "discarded before saving: " + _refusal_text(saved, ids),
+                           {"reasons": _refusal_text(saved, ids)})
         return JobResult(saved.clip, saved.path, meta)

@@ -103,20 +103,24 @@ def frame_count(duration_s: float, fps: float) -> int:
 def check_spec(spec: RenderSpec) -> None:
     """Refuse a spec the renderer cannot honour, naming the field, before any work."""
     if not MIN_SECONDS <= spec.duration_s <= MAX_SECONDS:
-        raise IdentityError("bad_duration", f"duration_s is {spec.duration_s}; a clip is {MIN_SECONDS:g}-{MAX_SECONDS:g} s")
+        raise IdentityError("bad_duration", f"duration_s is {spec.duration_s}; a clip is {MIN_SECONDS:g}-{MAX_SECONDS:g} s",
+                            {"least": f"{MIN_SECONDS:g}", "most": f"{MAX_SECONDS:g}"})
     if spec.width <= 0 or spec.height <= 0 or spec.width % 2 or spec.height % 2:
         raise IdentityError(
             "bad_size", f"size {spec.width}x{spec.height} must be positive and even (H.264); e.g. {sorted(ASPECTS.values())}"
         )
     if len(spec.cameos) > MAX_CAMEOS:
-        raise IdentityError("too_many_cameos", f"{len(spec.cameos)} cameos; a clip holds at most {MAX_CAMEOS}")
+        raise IdentityError("too_many_cameos", f"{len(spec.cameos)} cameos; a clip holds at most {MAX_CAMEOS}",
+                            {"most": MAX_CAMEOS})
     for c in spec.cameos:
         if not c.crops_rgb:
-            raise IdentityError("no_face_crop", f"@{c.handle} has no face crop; the cameo must be re-enrolled")
+            raise IdentityError("no_face_crop", f"@{c.handle} has no face crop; the cameo must be re-enrolled",
+                                {"handle": c.handle})
         crop = c.crops_rgb[0]
         if crop.dtype != np.uint8 or crop.shape != (CROP, CROP, 3):
             raise IdentityError(
-                "bad_face_crop", f"@{c.handle}'s face crop is {crop.dtype} {crop.shape}; expected uint8 ({CROP}, {CROP}, 3)"
+                "bad_face_crop", f"@{c.handle}'s face crop is {crop.dtype} {crop.shape}; expected uint8 ({CROP}, {CROP}, 3)",
+                {"handle": c.handle},
             )
 
 

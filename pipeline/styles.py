@@ -54,5 +54,6 @@ def get_style(name: str | None) -> Style:
     style = STYLES.get(key)
     if style is None:
         raise StyleError("bad_style", f"the style must be one of {', '.join(s.label for s in STYLES.values())}, "
-                                      f"not {name!r}")
+                                      f"not {name!r}",
+                         {"choices": ", ".join(s.label for s in STYLES.values()), "value": repr(name)})
     return style

@@ -54,14 +54,16 @@ class ClipLimits:
     sizes: dict[str, tuple[int, int]]  # aspect ratio -> (width, height)
     why: str = ""  # said when a request is refused: why this backend has these limits
 
-    def problem(self, duration_s: float, aspect: str) -> tuple[str, str] | None:
-        """(code, message) when a request is outside these limits, else None."""
+    def problem(self, duration_s: float, aspect: str) -> tuple[str, str, dict] | None:
+        """(code, message, params) when a request is outside these limits, else None."""
         note = f" ({self.why})" if self.why else ""
         if not self.min_seconds <= duration_s <= self.max_seconds:
-            return "bad_duration", (f"this studio's {'video model' if self.why else 'renderer'} makes clips of "
-                                    f"{self.min_seconds:g} to {self.max_seconds:g} seconds{note}; pick a length in that range")
+            return ("bad_duration", f"this studio's {'video model' if self.why else 'renderer'} makes clips of "
+                    f"{self.min_seconds:g} to {self.max_seconds:g} seconds{note}; pick a length in that range",
+                    {"least": f"{self.min_seconds:g}", "most": f"{self.max_seconds:g}"})
         if aspect not in self.sizes:
-            return "bad_aspect", f"this studio makes {', '.join(self.sizes)} clips, not {aspect}{note}"
+            return ("bad_aspect", f"this studio makes {', '.join(self.sizes)} clips, not {aspect}{note}",
+                    {"choices": ", ".join(self.sizes), "aspect": aspect})
         return None
 
 

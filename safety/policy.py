@@ -177,7 +177,8 @@ def check_prompt(text: str, cameo_handles: Sequence[str] = (), instructions: Seq
     if not isinstance(text, str):
         raise SafetyError("bad_prompt", "the prompt must be text")
     if len(text) > MAX_PROMPT_CHARS:
-        raise SafetyError("prompt_too_long", f"a prompt is limited to {MAX_PROMPT_CHARS} characters")
+        raise SafetyError("prompt_too_long", f"a prompt is limited to {MAX_PROMPT_CHARS} characters",
+                          {"most": MAX_PROMPT_CHARS})
     if not text.strip():
         return PolicyDecision(True, (), reasons.wording(language(fold_text(text), text)).empty, {})
     f = find(text, _handles(cameo_handles), instructions, strict)

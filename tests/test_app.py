@@ -6,6 +6,7 @@ has a session of their own.
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -55,6 +56,13 @@ def test_challenge_is_shown_with_digits_turns_and_sentence():
     assert ch.sentence in md and ch.spoken_digits in md and " → ".join(ch.turns) in md
 
 
+def test_a_french_challenge_asks_for_a_pause_and_the_digits_in_english():
+    ch = issue_challenge("alice", language="fr")
+    md = challenge_markdown(ch, "fr")
+    assert ch.sentence in md and ch.spoken_digits in md and "en anglais" in md and "pause" in md
+    assert "Mouvements de tête" in md and "Head turns" not in md
+
+
 def test_refusal_lists_every_reason():
     v = Verdict(False, [Check("digits", False, "we heard 1 2 _ 4 5, expected 1 2 3 4 5"), Check("one_face", True)])
     assert "we heard 1 2 _ 4 5" in verdict_markdown(v)
@@ -97,15 +105,50 @@ def test_a_recording_is_judged_by_a_worker_deleted_here_and_the_challenge_spent(
     assert "could not be read as a video" in md and studio.store.challenge_used(ch.id)
 
 
+def shown(config: dict, value, lang: str = "en"):
+    """A static text as the browser shows it in `lang` (Gradio sends i18n keys and their translations)."""
+    if isinstance(value, str) and value.startswith("__i18n__"):
+        return config["i18n_translations"][lang][json.loads(value[len("__i18n__"):])["key"]]
+    return value
+
+
 def test_studio_page_is_served_with_every_tab_and_a_webcam_only_recorder(served):
     assert httpx.get(served.local_url, timeout=30).status_code == 200
     config = httpx.get(served.local_url.rstrip("/") + "/config", timeout=30).json()
-    labels = {c.get("props", {}).get("label") for c in config["components"]}
+    labels = {shown(config, c.get("props", {}).get("label")) for c in config["components"]}
     assert {"Your recording", "Prompt", "Who may use my cameo", "A clip to verify"} <= labels
-    tabs = {c.get("props", {}).get("label") for c in config["components"] if c.get("type") == "tabitem"}
+    tabs = {shown(config, c.get("props", {}).get("label")) for c in config["components"] if c.get("type") == "tabitem"}
     assert {"Account", "My cameo", "People", "Create", "Feed", "Appearances & inbox", "Verify"} <= tabs
-    video = next(c for c in config["components"] if c.get("props", {}).get("label") == "Your recording")
+    video = next(c for c in config["components"] if shown(config, c.get("props", {}).get("label")) == "Your recording")
     assert video["props"]["sources"] == ["webcam"]
+
+
+def test_the_page_carries_its_french_for_every_static_text(served):
+    config = httpx.get(served.local_url.rstrip("/") + "/config", timeout=30).json()
+    tabs = {shown(config, c["props"].get("label"), "fr") for c in config["components"] if c.get("type") == "tabitem"}
+    assert {"Compte", "Mon caméo", "Personnes", "Créer", "Fil", "Apparitions et messages", "Vérifier"} <= tabs
+    labels = {shown(config, c.get("props", {}).get("label"), "fr") for c in config["components"]}
+    assert {"Votre enregistrement", "Qui peut utiliser mon caméo", "Langue"} <= labels
+    assert set(config["i18n_translations"]["fr"]) == set(config["i18n_translations"]["en"])
+
+
+def test_a_french_browser_reads_our_errors_in_french_and_the_switch_changes_it(served):
+    from gradio_client import Client
+
+    french = Client(served.local_url, verbose=False, headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.8"})
+    with pytest.raises(Exception, match="pseudo ou mot de passe incorrect"):
+        french.predict("nobody", "not a password", api_name="/log_in")
+    with pytest.raises(Exception, match="Connectez-vous d'abord"):
+        french.predict("@alice", api_name="/request")
+    english = Client(served.local_url, verbose=False, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    with pytest.raises(Exception, match="wrong handle or password"):
+        english.predict("nobody", "not a password", api_name="/log_in")
+    assert english.predict("fr", api_name="/set_language") == "Non connecté."
+    with pytest.raises(Exception, match="pseudo ou mot de passe incorrect"):
+        english.predict("nobody", "not a password", api_name="/log_in")
+    assert french.predict("en", api_name="/set_language") == "Not signed in."
+    with pytest.raises(Exception, match="wrong handle or password"):
+        french.predict("nobody", "not a password", api_name="/log_in")
 
 
 def test_two_local_accounts_sign_in_set_a_permission_request_and_approve(studio, served):
@@ -252,7 +295,8 @@ def test_a_moderators_take_down_deletes_the_clips_object_and_its_creator_appeals
 
 def test_only_moderators_see_the_moderation_tab_and_the_library_refuses_everyone_else(studio, served, reported_clip):
     config = httpx.get(served.local_url.rstrip("/") + "/config", timeout=30).json()
-    [tab] = [c for c in config["components"] if c.get("type") == "tabitem" and c["props"].get("label") == "Moderation"]
+    [tab] = [c for c in config["components"] if c.get("type") == "tabitem"
+              and shown(config, c["props"].get("label")) == "Moderation"]
     assert tab["props"]["visible"] is False  # shown only when a moderator signs in
     cat = _signed_in(served.local_url, "cat")
     cat.predict(reported_clip.id, "hate", "", api_name="/report")

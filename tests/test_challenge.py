@@ -55,3 +55,17 @@ def test_challenge_is_single_use(store):
     assert store.consume_challenge(ch.id) is True
     assert store.consume_challenge(ch.id) is False
     assert store.challenge_used(ch.id)
+
+
+def test_a_french_challenge_has_the_sentence_in_french_and_the_same_digits_and_turns():
+    ch = issue_challenge("alice", language="fr")
+    assert ch.language == "fr" and ch.sentence == ("Moi, alice, j'accepte que Cameo Studio crée mon caméo à partir "
+                                                   "de cet enregistrement.")
+    assert len(ch.digits) == 5 and ch.digits.isdigit() and len(set(ch.turns)) == 3
+    assert challenge_from_json(ch.to_json()) == ch
+
+
+def test_a_language_without_a_sentence_gets_the_english_one():
+    ch = issue_challenge("alice", language="de")
+    assert ch.language == "en" and ch.sentence.startswith("I, alice, agree")
+    assert challenge_from_json(json.dumps({"digits": "12345", "turns": ["left"], "language": "xx"})).language == "en"

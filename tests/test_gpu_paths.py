@@ -191,9 +191,9 @@ def test_the_diffusion_backend_offers_only_the_official_sizes_and_lengths(tiny):
     assert tiny.limits.sizes == {"16:9": (832, 480), "9:16": (480, 832)}
     assert tiny.limits.max_seconds == 5.0 and frame_count(tiny.limits.max_seconds) == 81
     assert tiny.limits.problem(5.0, "16:9") is None
-    code, message = tiny.limits.problem(10.0, "16:9")
+    code, message, _ = tiny.limits.problem(10.0, "16:9")
     assert code == "bad_duration" and "2 to 5 seconds" in message and "81 frames" in message
-    code, message = tiny.limits.problem(4.0, "1:1")
+    code, message, _ = tiny.limits.problem(4.0, "1:1")
     assert code == "bad_aspect" and "16:9, 9:16" in message
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from identity.speech import DigitsHeard, match_digits, recognize_digits, speech_seconds
+from identity.speech import DIGIT_WORDS, DigitsHeard, match_digits, recognize_digits, speech_seconds
 from tests.audio_synth import (
     RATE,
     consent_sentence,
@@ -113,3 +113,41 @@ def test_speech_seconds_of_silence_is_zero() -> None:
 
 def test_speech_seconds_of_the_sentence_is_over_two_seconds() -> None:
     assert speech_seconds(consent_sentence()) > 2.0
+
+
+def _french_sentence_then_digits(digits: str, voice: str, pause_s: float) -> np.ndarray:
+    """espeak-ng reads the French consent sentence, pauses, then reads the digits in English, in one voice
+    (speech synthesized here, offline: no French speech is stored in tests/fixtures)."""
+    import librosa
+
+    from pipeline.espeak import EspeakVoice, synthesize
+
+    def say(text: str) -> np.ndarray:
+        audio, rate = synthesize(text, EspeakVoice(name=voice, rate_wpm=150))
+        return librosa.resample(audio, orig_sr=rate, target_sr=RATE)
+
+    sentence = say("Moi, alice, j'accepte que Cameo Studio crée mon caméo à partir de cet enregistrement.")
+    words = [np.concatenate([say(DIGIT_WORDS[int(d)]), silence(0.35)]) for d in digits]
+    return np.concatenate([silence(0.3), sentence, silence(pause_s), *words]).astype(np.float32)
+
+
+FRENCH_CASES = [("36915", "en-us"), ("80427", "en-us+m3"), ("52068", "fr"), ("74301", "fr+m3"), ("19584", "en+m5")]
+
+
+def test_digits_after_a_french_sentence_and_a_pause_are_read_after_the_pause() -> None:
+    """The en-us model cannot place French before the digits; the speech after the longest pause is decoded.
+    Measured on 16 espeak voices: 10 of 16 right after the pause, 0 of 16 with the French sentence decoded.
+    Here 3 of 5: the two misses are espeak's French voices, whose English digit words the model mishears even
+    alone (a strong French accent is a limit of the English model, not of the cut)."""
+    right = sum(match_digits(recognize_digits(_french_sentence_then_digits(d, v, 0.8), sentence="x",
+                                              sentence_heard=False), d) is None for d, v in FRENCH_CASES)
+    assert right >= 3
+
+
+def test_a_french_sentence_decoded_as_english_loses_the_digits() -> None:
+    """Why the French path exists: the English decoding of the same clips gets (nearly) none right."""
+    right = sum(match_digits(recognize_digits(_french_sentence_then_digits(d, v, 0.8),
+                                              sentence="Moi, alice, j'accepte que Cameo Studio crée mon caméo"), d)
+                is None for d, v in FRENCH_CASES)
+    assert right <= 1
+

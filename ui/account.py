@@ -10,6 +10,7 @@ from identity.invites import InviteError, invite_codes
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require, who
+from ui.words import error, refuse, say, t
 from ui.takedown import sweep_cached_clips
 
 
@@ -18,35 +19,36 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
     status = gr.Markdown(who(None), elem_id="who")
     if oauth:
         gr.LoginButton()
-        gr.Markdown("New here? Tell us your birth year once: under 18 is a teen account with stricter rules.")
+        gr.Markdown(t("New here? Tell us your birth year once: under 18 is a teen account with stricter rules."))
     with gr.Row():
-        handle = gr.Textbox(label="Handle", placeholder="alice", elem_id="login-handle", visible=not oauth)
-        password = gr.Textbox(label="Password", type="password", elem_id="login-password", visible=not oauth)
-        birth = gr.Number(label="Birth year (sign-up)", precision=0, elem_id="login-birth")
+        handle = gr.Textbox(label=t("Handle"), placeholder="alice", elem_id="login-handle", visible=not oauth)
+        password = gr.Textbox(label=t("Password"), type="password", elem_id="login-password", visible=not oauth)
+        birth = gr.Number(label=t("Birth year (sign-up)"), precision=0, elem_id="login-birth")
     invite_only = store.rules.invite_only
-    code = gr.Textbox(label="Invitation code (sign-up: this studio is invitation-only)", value="",
+    code = gr.Textbox(label=t("Invitation code (sign-up: this studio is invitation-only)"), value="",
                       elem_id="login-invite", visible=invite_only)
     with gr.Row():
-        up = gr.Button("Sign up", elem_id="signup-btn", visible=not oauth)
-        inn = gr.Button("Log in", variant="primary", elem_id="login-btn", visible=not oauth)
-        set_year = gr.Button("Save birth year", elem_id="birth-btn", visible=oauth)
+        up = gr.Button(t("Sign up"), elem_id="signup-btn", visible=not oauth)
+        inn = gr.Button(t("Log in"), variant="primary", elem_id="login-btn", visible=not oauth)
+        set_year = gr.Button(t("Save birth year"), elem_id="birth-btn", visible=oauth)
         # Hugging Face sign-in on an invitation-only studio: the first sign-in needs a code.
-        join = gr.Button("Join with this code", variant="primary", elem_id="join-btn", visible=oauth and invite_only)
-        out = gr.Button("Log out", elem_id="logout-btn", visible=not oauth)
-    with gr.Accordion("My invitation codes", open=False, visible=invite_only):
-        gr.Markdown(f"Each account gets {store.rules.invites_per_account} codes to invite people it knows.")
+        join = gr.Button(t("Join with this code"), variant="primary", elem_id="join-btn", visible=oauth and invite_only)
+        out = gr.Button(t("Log out"), elem_id="logout-btn", visible=not oauth)
+    with gr.Accordion(t("My invitation codes"), open=False, visible=invite_only):
+        gr.Markdown(t("Each account gets {n} codes to invite people it knows.", n=store.rules.invites_per_account))
         codes = gr.Dataframe(headers=["code", "used by", "used at"], interactive=False, elem_id="invite-codes")
-        codes_btn = gr.Button("Show my codes", elem_id="invite-codes-btn")
-    with gr.Accordion("Delete my account", open=False):
-        gr.Markdown("Deletes your cameo (face templates, voice embedding, reference images), every clip you "
-                    "made, your follows and requests. Clips taken down stay listed as removed. This cannot be undone.")
-        sure = gr.Checkbox(label="I understand: delete my account and everything above", elem_id="delete-sure")
-        delete = gr.Button("Delete my account", variant="stop", elem_id="delete-account-btn")
+        codes_btn = gr.Button(t("Show my codes"), elem_id="invite-codes-btn")
+    with gr.Accordion(t("Delete my account"), open=False):
+        gr.Markdown(t("Deletes your cameo (face templates, voice embedding, reference images), every clip you "
+                      "made, your follows and requests. Clips taken down stay listed as removed. This cannot be "
+                      "undone."))
+        sure = gr.Checkbox(label=t("I understand: delete my account and everything above"), elem_id="delete-sure")
+        delete = gr.Button(t("Delete my account"), variant="stop", elem_id="delete-account-btn")
 
     @friendly
     def do_sign_up(h: str, p: str, year, invitation: str = ""):
         if year is None:
-            raise gr.Error("Enter your birth year to sign up.")
+            raise refuse("Enter your birth year to sign up.")
         acc = sign_up(store, h.strip(), p, int(year), (invitation or "").strip() or None)
         return acc, who(acc), ""
 
@@ -59,10 +61,10 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
     def do_delete(acc: Account | None, confirmed: bool):
         acc = require(acc)
         if not confirmed:
-            raise gr.Error("Tick the box to confirm that you want everything deleted.")
+            raise refuse("Tick the box to confirm that you want everything deleted.")
         delete_account(store, acc)
         sweep_cached_clips(studio.library)
-        return None, "Your account and everything in it were deleted.", False
+        return None, say("Your account and everything in it were deleted."), False
 
     @friendly
     def my_codes(acc: Account | None):
@@ -80,15 +82,15 @@ def build(studio: Studio, account: gr.State, oauth: bool) -> gr.Markdown:
         def join_with(invitation: str, profile: gr.OAuthProfile | None):
             """The Hugging Face user's account; the library asks a new one for a code (invitation-only)."""
             if profile is None:
-                raise gr.Error("Sign in with Hugging Face first (the button above), then join with your code.")
+                raise refuse("Sign in with Hugging Face first (the button above), then join with your code.")
             invitation = (invitation or "").strip()
             try:
                 acc = hugging_face_account(store, profile.username, invitation or None)
             except InviteError as exc:
                 if invitation:
                     raise  # a code that does not work: say why
-                return None, (f"Signed in with Hugging Face as **{profile.username}**, but {exc.message}, then "
-                              "press **Join with this code**.")
+                return None, say("Signed in with Hugging Face as **{user}**, but {why}, then press **Join with "
+                                 "this code**.", user=profile.username, why=error(exc))
             return acc, who(acc)
 
         def from_profile(profile: gr.OAuthProfile | None):

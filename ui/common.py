@@ -9,6 +9,7 @@ import gradio as gr
 
 from identity.errors import StudioError
 from identity.store import Account
+from ui.words import error, refuse, say
 
 log = logging.getLogger("cameo.ui")
 # Players and the recorder keep to this height (px), so the challenge, a clip's provenance and the
@@ -20,10 +21,10 @@ def _as_message(fn, exc: Exception) -> gr.Error:
     if isinstance(exc, gr.Error):
         return exc
     if isinstance(exc, StudioError):
-        return gr.Error(exc.message)
+        return gr.Error(error(exc))  # by its code, in the session's language
     log.exception("unexpected error in %s", fn.__name__)  # the person gets a message, the log gets the trace
-    return gr.Error(f"Something went wrong on our side ({type(exc).__name__}). Nothing was changed; "
-                    "please try again.")
+    return refuse("Something went wrong on our side ({kind}). Nothing was changed; please try again.",
+                  kind=type(exc).__name__)
 
 
 def friendly(fn):
@@ -54,15 +55,16 @@ def friendly(fn):
 
 def require(account: Account | None) -> Account:
     if account is None:
-        raise gr.Error("Sign in first (the Account tab).")
+        raise refuse("Sign in first (the Account tab).")
     return account
 
 
 def who(account: Account | None) -> str:
     if account is None:
-        return "Not signed in."
-    kind = "teen account: the strictest rules apply" if account.is_teen else "adult account"
-    return f"Signed in as **@{account.handle}** ({kind})."
+        return say("Not signed in.")
+    if account.is_teen:
+        return say("Signed in as **@{handle}** (teen account: the strictest rules apply).", handle=account.handle)
+    return say("Signed in as **@{handle}** (adult account).", handle=account.handle)
 
 
 def by_prefix(short: str | None, ids: list[str], what: str) -> str:
@@ -70,7 +72,7 @@ def by_prefix(short: str | None, ids: list[str], what: str) -> str:
     short = (short or "").strip()
     found = [i for i in ids if short and i.startswith(short)]
     if len(found) != 1:
-        raise gr.Error(f"Pick one of the {what} listed (its first characters).")
+        raise refuse("Pick one of the {what} listed (its first characters).", what=say(what))
     return found[0]
 
 
@@ -83,4 +85,4 @@ def whole_number(text: str | None, what: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise gr.Error(f"{what}: type a whole number, or leave it blank.") from None
+        raise refuse("{what}: type a whole number, or leave it blank.", what=say(what)) from None

@@ -17,13 +17,14 @@ from pipeline.styles import DEFAULT_STYLE, STYLES
 from pipeline.types import ASPECTS, MAX_INGREDIENTS, MAX_SECONDS, MIN_SECONDS, ClipLimits
 from ui.common import PLAYER_HEIGHT, friendly, require
 from ui.jobs import JOB_COLUMNS, cancel_mine, jobs_view, outcome, wait_for
+from ui.words import message, refuse, say, t
 from workers.queues import JobQueue
 
 
 def cameo_choices(studio: Studio, acc: Account | None) -> list[tuple[str, str]]:
     if acc is None:
         return []
-    return [(f"@{h}" + (" (me)" if h == acc.handle else ""), h) for h, _ in studio.ledger.usable_cameos(acc)]
+    return [(f"@{h}" + (say(" (me)") if h == acc.handle else ""), h) for h, _ in studio.ledger.usable_cameos(acc)]
 
 
 def provenance_markdown(result: JobResult | Clip) -> str:
@@ -31,12 +32,13 @@ def provenance_markdown(result: JobResult | Clip) -> str:
     m = clip.meta
     records = "\n".join(f"  - `{cid}` sha256 `{sha[:16]}…`" for cid, sha in m.get("consent_records", []))
     sims = ", ".join(f"@{h} {v:.2f}" for h, v in (m.get("identity_similarity") or {}).items() if v is not None)
-    return (f"**Clip `{clip.id}`** ({clip.status}) made by **{m.get('backend')}** (`{m.get('model')}`), "
-            f"{m.get('duration_s')} s at {m.get('width')}x{m.get('height')}, seed {m.get('seed')}.\n\n"
-            f"- Watermark id: `{m.get('watermark_id')}`; C2PA Content Credentials signed by this studio.\n"
-            f"- Consent records:\n{records}\n"
-            + (f"- Face similarity to each cameo: {sims}\n" if sims else "")
-            + "".join(f"- Note: {n}\n" for n in m.get("notes", [])))
+    return (say("**Clip `{clip}`** ({status}) made by **{backend}** (`{model}`), {seconds} s at {size}, seed {seed}.",
+                clip=clip.id, status=say(clip.status), backend=m.get("backend"), model=m.get("model"),
+                seconds=m.get("duration_s"), size=f"{m.get('width')}x{m.get('height')}", seed=m.get("seed")) + "\n\n"
+            + say("- Watermark id: `{mark}`; C2PA Content Credentials signed by this studio.", mark=m.get("watermark_id"))
+            + "\n" + say("- Consent records:") + f"\n{records}\n"
+            + (say("- Face similarity to each cameo: {sims}", sims=sims) + "\n" if sims else "")
+            + "".join(say("- Note: {note}", note=n) + "\n" for n in m.get("notes", [])))
 
 
 def allowance_markdown(studio: Studio, acc: Account | None) -> str:
@@ -45,16 +47,18 @@ def allowance_markdown(studio: Studio, acc: Account | None) -> str:
         return ""
     a = studio.library.allowance(acc)
     if a.suspended_until is not None:
-        return (f"A moderator suspended your generation until {time.strftime('%Y-%m-%d %H:%M', time.gmtime(a.suspended_until))}"
-                f" UTC: {a.suspension_reason}")
-    return f"**{a.remaining} of {a.limit} clips left** in the last 24 hours ({a.kind.text})."
+        return say("A moderator suspended your generation until {until} UTC: {reason}",
+                   until=time.strftime("%Y-%m-%d %H:%M", time.gmtime(a.suspended_until)), reason=a.suspension_reason)
+    return say("**{remaining} of {limit} clips left** in the last 24 hours ({kind}).", remaining=a.remaining,
+               limit=a.limit, kind=message(a.kind))
 
 
 def storage_link(studio: Studio, clip: Clip) -> str:
     """Where the media store is a bucket: a signed link to the clip's object there, valid for a while."""
     ttl = studio.settings.signed_url_ttl_s
     url = studio.library.signed_url(clip, ttl)
-    return f"\n- [Download from storage]({url}) (link valid for {max(1, ttl // 60)} min)\n" if url else ""
+    return "\n" + say("- [Download from storage]({url}) (link valid for {minutes} min)", url=url,
+                      minutes=max(1, ttl // 60)) + "\n" if url else ""
 
 
 def model_status(studio: Studio) -> str:
@@ -63,56 +67,57 @@ def model_status(studio: Studio) -> str:
     Only where this process renders (ZeroGPU's inline GPU worker); a GPU worker elsewhere loads its own
     copy, and its job's progress says so."""
     status = getattr(studio.jobs.backend, "status", None)
-    return f"Video model: {status()}" if status and studio.settings.inline_gpu_worker else ""
+    return say("Video model: {status}", status=status()) if status and studio.settings.inline_gpu_worker else ""
 
 
 def build(studio: Studio, account: gr.State, queue: JobQueue):
     backend = studio.jobs.backend
     limits: ClipLimits = getattr(backend, "limits", ClipLimits(MIN_SECONDS, MAX_SECONDS, dict(ASPECTS)))
-    gr.Markdown(f"Clips are made by the **{backend.name}** backend (`{backend.model}`)."
-                + (" The preview is a draft animatic made on the CPU, not the video model." if backend.name == "preview"
-                   else ""))
+    gr.Markdown(t("Clips are made by the **{name}** backend (`{model}`).", name=backend.name, model=backend.model)
+                if backend.name != "preview" else
+                t("Clips are made by the **{name}** backend (`{model}`). The preview is a draft animatic made on the "
+                  "CPU, not the video model.", name=backend.name, model=backend.model))
     status = gr.Markdown(model_status(studio), elem_id="model-status")
     allowance_md = gr.Markdown(elem_id="allowance")
     if model_status(studio):  # fetching and loading take minutes: say so instead of hanging a request
         gr.Timer(5.0).tick(lambda: model_status(studio), None, [status], show_progress="hidden")
-    prompt = gr.Textbox(label="Prompt", lines=3, elem_id="prompt",
-                        placeholder='@alice and @bob on a beach at sunset, slow pan left. @alice says "we made it!"')
-    cameos = gr.Dropdown(label="Cameos (up to 3)", choices=[], multiselect=True, max_choices=3,
+    prompt = gr.Textbox(label=t("Prompt"), lines=3, elem_id="prompt",
+                        placeholder=t('@alice and @bob on a beach at sunset, slow pan left. @alice says "we made it!"'))
+    cameos = gr.Dropdown(label=t("Cameos (up to 3)"), choices=[], multiselect=True, max_choices=3,
                          allow_custom_value=True, elem_id="cameo-picker")
-    style = gr.Radio([(s.label, s.name) for s in STYLES.values()], value=DEFAULT_STYLE, label="Style", elem_id="style")
-    with gr.Accordion(f"Image references (up to {MAX_INGREDIENTS}): an object, product, place or outfit", open=False):
-        gr.Markdown("Photos without people: a face that is not one of the clip's cameos is refused.")
+    style = gr.Radio([(t(s.label), s.name) for s in STYLES.values()], value=DEFAULT_STYLE, label=t("Style"), elem_id="style")
+    with gr.Accordion(t("Image references (up to {n}): an object, product, place or outfit", n=MAX_INGREDIENTS), open=False):
+        gr.Markdown(t("Photos without people: a face that is not one of the clip's cameos is refused."))
         ingredient_inputs = []
         with gr.Row():
             for k in range(1, MAX_INGREDIENTS + 1):
                 with gr.Column():
-                    image = gr.Image(type="filepath", label=f"Image reference {k}", height=160, elem_id=f"ingredient-{k}")
-                    kind = gr.Dropdown(list(KINDS), value="object", label="What it is", elem_id=f"ingredient-kind-{k}")
-                    name = gr.Textbox(label="Its name in the prompt", placeholder="my red car", max_length=60,
+                    image = gr.Image(type="filepath", label=t("Image reference {k}", k=k), height=160, elem_id=f"ingredient-{k}")
+                    kind = gr.Dropdown([(t(k), k) for k in KINDS], value="object", label=t("What it is"), elem_id=f"ingredient-kind-{k}")
+                    name = gr.Textbox(label=t("Its name in the prompt"), placeholder=t("my red car"), max_length=60,
                                       elem_id=f"ingredient-label-{k}")
                     ingredient_inputs += [image, kind, name]
     with gr.Row():
         duration = gr.Slider(limits.min_seconds, limits.max_seconds, value=min(4, limits.max_seconds), step=1,
-                             label="Seconds", elem_id="duration")
-        aspect = gr.Radio(list(limits.sizes), value=next(iter(limits.sizes)), label="Aspect ratio", elem_id="aspect")
-        seed = gr.Textbox(value="0", label="Seed", elem_id="seed")
+                             label=t("Seconds"), elem_id="duration")
+        aspect = gr.Radio(list(limits.sizes), value=next(iter(limits.sizes)), label=t("Aspect ratio"), elem_id="aspect")
+        seed = gr.Textbox(value="0", label=t("Seed"), elem_id="seed")
     remix_of = gr.State(None)
     with gr.Row():
-        generate_btn = gr.Button("Generate", variant="primary", elem_id="generate-btn")
-        cancel_btn = gr.Button("Cancel", elem_id="cancel-btn")
-    result = gr.Video(label="Your clip", interactive=False, elem_id="result-video", height=PLAYER_HEIGHT)
+        generate_btn = gr.Button(t("Generate"), variant="primary", elem_id="generate-btn")
+        cancel_btn = gr.Button(t("Cancel"), elem_id="cancel-btn")
+    result = gr.Video(label=t("Your clip"), interactive=False, elem_id="result-video", height=PLAYER_HEIGHT)
     provenance = gr.Markdown(elem_id="provenance")
     clip_state = gr.State(None)
     with gr.Row():
-        visibility = gr.Radio([("everyone", "public"), ("my followers", "followers"), ("only me", "private")],
-                              value="public", label="Who may see it", elem_id="visibility")
-        publish_btn = gr.Button("Publish", elem_id="publish-btn")
+        visibility = gr.Radio([(t("everyone"), "public"), (t("my followers"), "followers"), (t("only me"), "private")],
+                              value="public", label=t("Who may see it"), elem_id="visibility")
+        publish_btn = gr.Button(t("Publish"), elem_id="publish-btn")
     published_md = gr.Markdown(elem_id="published")
-    with gr.Accordion("My jobs", open=False):
+    with gr.Accordion(t("My jobs"), open=False):
         queue_md = gr.Markdown(elem_id="queue-status")
         jobs_table = gr.Dataframe(headers=JOB_COLUMNS, interactive=False, elem_id="jobs")
-        jobs_btn = gr.Button("Refresh", elem_id="jobs-refresh")
+        jobs_btn = gr.Button(t("Refresh"), elem_id="jobs-refresh")
 
     @friendly
     async def generate(acc, text, picked, secs, shape, seed_text, remix, look, *images_kinds_labels,
@@ -126,29 +131,30 @@ def build(studio: Studio, account: gr.State, queue: JobQueue):
         done = outcome(await wait_for(queue, job.id, progress))
         clip = await anyio.to_thread.run_sync(studio.library.get, done["clip_id"])
         if clip is None or clip.status == "removed":
-            raise gr.Error("The clip was taken down before you could see it.")
+            raise refuse("The clip was taken down before you could see it.")
         path = await anyio.to_thread.run_sync(studio.library.path, clip)  # streamed from the media store
         link = await anyio.to_thread.run_sync(storage_link, studio, clip)
         return (str(path), provenance_markdown(clip) + link, clip.id,
-                "Saved as a draft: only you see it until you publish.", allowance_markdown(studio, acc))
+                say("Saved as a draft: only you see it until you publish."), allowance_markdown(studio, acc))
 
     @friendly
     def cancel(acc):
         n = cancel_mine(queue, require(acc), "generate")
-        return "Stopping your clip: nothing of it will be stored." if n else "You have no clip in the making."
+        return say("Stopping your clip: nothing of it will be stored.") if n else say("You have no clip in the making.")
 
     @friendly
     def publish(acc, clip_id, seen_by):
         acc = require(acc)
         if not clip_id:
-            raise gr.Error("Generate a clip first.")
+            raise refuse("Generate a clip first.")
         clip = studio.library.publish(acc, clip_id, seen_by)
         if isinstance(clip, Refusal):
-            raise gr.Error("Not published: consent no longer holds (" + "; ".join(clip.reasons.values()) + ").")
+            raise refuse("Not published: consent no longer holds ({reasons}).",
+                         reasons="; ".join(message(r) for r in clip.messages.values()))
         if clip.status == "pending":
-            return ("Waiting for approval: someone in this clip approves clips with their cameo before they go out. "
-                    "You will find their answer in your inbox.")
-        return "Published: it is in the feed now." if seen_by != "private" else "Published, visible to you only."
+            return say("Waiting for approval: someone in this clip approves clips with their cameo before they go "
+                       "out. You will find their answer in your inbox.")
+        return say("Published: it is in the feed now.") if seen_by != "private" else say("Published, visible to you only.")
 
     # Waiting for a job costs the web process nothing but a read every half second: no concurrency limit
     # here; the workers (their number, their machines) set how many clips are made at once.

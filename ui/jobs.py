@@ -15,6 +15,8 @@ import gradio as gr
 from identity.jobs import Job
 from identity.store import Account
 from workers.queues import JobQueue
+from ui.words import current_language, refuse, say, titled
+from identity.locale import render
 
 POLL_S = 0.5
 STAGES = {"queued": "Waiting for a worker", "starting": "Starting", "analysing": "Checking your recording",
@@ -28,13 +30,19 @@ def describe(job: Job, queue: JobQueue) -> str:
     """One line on where a job stands, for the progress bar and the jobs table."""
     if job.state == "queued":
         if not queue.reachable or job.dispatched_at is None:
-            return ("The job queue is unreachable right now: your job is saved and starts as soon as it is back")
+            return say("The job queue is unreachable right now: your job is saved and starts as soon as it is back")
         note = f" ({job.reason})" if job.reason else ""
-        return f"Waiting for a worker{note}"
+        return say("Waiting for a worker") + note
     if job.state == "running":
-        stage = STAGES.get(job.stage, job.stage)
-        return stage + (f" (attempt {job.attempts})" if job.attempts > 1 else "")
-    return job.reason or STAGES.get(job.state, job.state)
+        stage = say(STAGES.get(job.stage, job.stage))
+        return stage + (say(" (attempt {n})", n=job.attempts) if job.attempts > 1 else "")
+    return _reason(job) or say(STAGES.get(job.state, job.state))
+
+
+def _reason(job: Job) -> str:
+    """Why a job failed, in the session's language where its code says it without parameters (a job keeps
+    its code and its English reason, not the parameters)."""
+    return render(job.code or "", {}, job.reason, current_language()) if job.reason else ""
 
 
 async def wait_for(queue: JobQueue, job_id: str, progress: gr.Progress | None = None) -> Job:
@@ -42,7 +50,7 @@ async def wait_for(queue: JobQueue, job_id: str, progress: gr.Progress | None = 
     while True:
         job = await anyio.to_thread.run_sync(queue.get, job_id)
         if job is None:
-            raise gr.Error("This job no longer exists.")
+            raise refuse("This job no longer exists.")
         if job.finished:
             return job
         if progress is not None:
@@ -67,8 +75,8 @@ def outcome(job: Job) -> dict:
     if job.state == "done":
         return job.result or {}
     if job.state == "cancelled":
-        raise gr.Error(f"Stopped: {job.reason or 'cancelled'}. Nothing was stored.")
-    raise gr.Error(job.reason or "The job failed; nothing was stored.")
+        raise refuse("Stopped: {why}. Nothing was stored.", why=_reason(job) or say("cancelled"))
+    raise gr.Error(_reason(job) or say("The job failed; nothing was stored."))
 
 
 def _when(t: float) -> str:
@@ -82,13 +90,13 @@ def job_rows(queue: JobQueue, acc: Account | None) -> list[list]:
     for job in queue.records.of(acc.id):
         done = f"{round(100 * job.fraction)}%" if job.state == "running" else ""
         clip = (job.result or {}).get("clip_id") or ""
-        note = f"clip {clip}" if clip else ("" if job.state == "done" else describe(job, queue))
-        rows.append([_when(job.created_at), job.id[:8], KINDS.get(job.kind, job.kind), job.state, done, note])
+        note = say("clip {clip}", clip=clip) if clip else ("" if job.state == "done" else describe(job, queue))
+        rows.append([_when(job.created_at), job.id[:8], say(KINDS.get(job.kind, job.kind)), say(job.state), done, note])
     return rows
 
 
 def jobs_view(queue: JobQueue, acc: Account | None):
-    return job_rows(queue, acc), queue.status().message
+    return titled(job_rows(queue, acc), JOB_COLUMNS), queue.status().message
 
 
 def cancel_mine(queue: JobQueue, acc: Account, kind: str = "generate", job_id: str | None = None) -> int:
@@ -97,7 +105,7 @@ def cancel_mine(queue: JobQueue, acc: Account, kind: str = "generate", job_id: s
     if job_id:
         jobs = [j for j in jobs if j.id.startswith(job_id.strip())]
         if not jobs:
-            raise gr.Error("No unfinished job of yours has that id.")
+            raise refuse("No unfinished job of yours has that id.")
     else:
         jobs = [j for j in jobs if j.kind == kind]
     for job in jobs:

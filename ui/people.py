@@ -8,6 +8,7 @@ import gradio as gr
 from identity.store import Account
 from pipeline.studio import Studio
 from ui.common import friendly, require
+from ui.words import refuse, say, t, titled
 
 PEOPLE_COLUMNS = ["handle", "has a cameo", "you follow", "follows you", "your request", "you may use it"]
 REQUEST_COLUMNS = ["request", "from", "status", "when"]
@@ -16,22 +17,23 @@ REQUEST_COLUMNS = ["request", "from", "status", "when"]
 def people_rows(studio: Studio, acc: Account | None) -> list[list]:
     if acc is None:
         return []
-    yes = {True: "yes", False: ""}
-    return [[f"@{p.handle}", yes[p.cameo_id is not None], yes[p.i_follow], yes[p.follows_me], p.my_request or "",
+    yes = {True: say("yes"), False: ""}
+    return [[f"@{p.handle}", yes[p.cameo_id is not None], yes[p.i_follow], yes[p.follows_me], say(p.my_request) if p.my_request else "",
              yes[p.usable]] for p in studio.ledger.people(acc)]
 
 
 def request_rows(studio: Studio, acc: Account | None) -> list[list]:
     if acc is None:
         return []
-    return [[r.id[:8], f"@{r.requester}", r.status, time.strftime("%Y-%m-%d %H:%M", time.gmtime(r.created_at))]
+    return [[r.id[:8], f"@{r.requester}", say(r.status), time.strftime("%Y-%m-%d %H:%M", time.gmtime(r.created_at))]
             for r in studio.ledger.requests_for(acc)]
 
 
 def refresh(studio: Studio, acc: Account | None):
     rows = request_rows(studio, acc)
     choices = [(f"@{r[1].lstrip('@')} ({r[2]})", r[0]) for r in rows]
-    return people_rows(studio, acc), rows, gr.Dropdown(choices=choices, value=choices[0][1] if choices else None)
+    return (titled(people_rows(studio, acc), PEOPLE_COLUMNS), titled(rows, REQUEST_COLUMNS),
+            gr.Dropdown(choices=choices, value=choices[0][1] if choices else None))
 
 
 def _other(studio: Studio, handle: str) -> Account:
@@ -42,33 +44,33 @@ def _full_request_id(studio: Studio, acc: Account, short: str | None) -> str:
     for r in studio.ledger.requests_for(acc):
         if short and r.id.startswith(short):
             return r.id
-    raise gr.Error("Pick a request first.")
+    raise refuse("Pick a request first.")
 
 
 def build(studio: Studio, account: gr.State):
-    people = gr.Dataframe(headers=PEOPLE_COLUMNS, label="People", interactive=False, elem_id="people")
+    people = gr.Dataframe(headers=PEOPLE_COLUMNS, label=t("People"), interactive=False, elem_id="people")
     with gr.Row():
-        other = gr.Textbox(label="Handle", placeholder="@bob", elem_id="people-handle")
-        follow_btn = gr.Button("Follow", elem_id="follow-btn")
-        unfollow_btn = gr.Button("Unfollow", elem_id="unfollow-btn")
-        request_btn = gr.Button("Ask to use their cameo", variant="primary", elem_id="request-btn")
+        other = gr.Textbox(label=t("Handle"), placeholder="@bob", elem_id="people-handle")
+        follow_btn = gr.Button(t("Follow"), elem_id="follow-btn")
+        unfollow_btn = gr.Button(t("Unfollow"), elem_id="unfollow-btn")
+        request_btn = gr.Button(t("Ask to use their cameo"), variant="primary", elem_id="request-btn")
     people_md = gr.Markdown(elem_id="people-status")
-    gr.Markdown("### Requests to use my cameo")
-    requests = gr.Dataframe(headers=REQUEST_COLUMNS, label="Requests", interactive=False, elem_id="requests")
+    gr.Markdown(t("### Requests to use my cameo"))
+    requests = gr.Dataframe(headers=REQUEST_COLUMNS, label=t("Requests"), interactive=False, elem_id="requests")
     with gr.Row():
-        pick = gr.Dropdown(label="Request", choices=[], allow_custom_value=True, elem_id="request-pick")
-        approve_btn = gr.Button("Approve", variant="primary", elem_id="approve-btn")
-        deny_btn = gr.Button("Deny", elem_id="deny-btn")
-        withdraw_btn = gr.Button("Withdraw approval", elem_id="withdraw-btn")
-    refresh_btn = gr.Button("Refresh", elem_id="people-refresh")
+        pick = gr.Dropdown(label=t("Request"), choices=[], allow_custom_value=True, elem_id="request-pick")
+        approve_btn = gr.Button(t("Approve"), variant="primary", elem_id="approve-btn")
+        deny_btn = gr.Button(t("Deny"), elem_id="deny-btn")
+        withdraw_btn = gr.Button(t("Withdraw approval"), elem_id="withdraw-btn")
+    refresh_btn = gr.Button(t("Refresh"), elem_id="people-refresh")
 
     @friendly
     def follow(acc, h, unfollow=False):
         acc = require(acc)
         target = _other(studio, h)
         (studio.ledger.unfollow if unfollow else studio.ledger.follow)(acc, target)
-        verb = "no longer follow" if unfollow else "now follow"
-        return (f"You {verb} @{target.handle}.", *refresh(studio, acc))
+        done = "You no longer follow @{handle}." if unfollow else "You now follow @{handle}."
+        return (say(done, handle=target.handle), *refresh(studio, acc))
 
     @friendly
     def ask(acc, h):
@@ -76,16 +78,17 @@ def build(studio: Studio, account: gr.State):
         target = _other(studio, h)
         cameo = studio.store.active_cameo_of(target)
         if cameo is None:
-            raise gr.Error(f"@{target.handle} has no cameo.")
+            raise refuse("@{handle} has no cameo.", handle=target.handle)
         studio.ledger.request(acc, cameo.id)
-        return (f"Asked @{target.handle}; you will see their answer in your inbox.", *refresh(studio, acc))
+        return (say("Asked @{handle}; you will see their answer in your inbox.", handle=target.handle),
+                *refresh(studio, acc))
 
     def decide(method, done: str):
         @friendly
         def run(acc, short):
             acc = require(acc)
             method(acc, _full_request_id(studio, acc, short))
-            return (done, *refresh(studio, acc))
+            return (say(done), *refresh(studio, acc))
         return run
 
     outs = [people_md, people, requests, pick]
