@@ -263,6 +263,8 @@ FRENCH_UI: dict[str, str] = {
     "Safety checks": "Contrôles de sécurité",
     "Watermarks": "Filigranes",
     "Signing and saving": "Signature et enregistrement",
+    "Speaking in your cameo's voice": "Lecture avec la voix de votre caméo",
+    "voice sample": "extrait de voix",
     "Done": "Terminé",
     "enrollment": "inscription",
     "clip": "clip",
