@@ -73,18 +73,29 @@ DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fade
 
 # Reading.
 DEFAULT_DECODE_FRAMES = 120  # reference frames decoded at most (5 s at 24 fps)
+# Pixels decoded at most: 64 frames of the studio's 832x480 (every reference frame of a 5 s clip). A larger
+# copy (720p, a 9:16 reframe to 1080x1920) is an upscale holding no more tiles per frame, and its frames cost
+# more to decode: reading stays within its time (13 frames of 1080x1920).
+DECODE_PIXELS = 64 * 832 * 480
 WORK_AREA = 250_000  # pictures larger than this many pixels are shrunk to find the lattice
 PERIOD_RANGE = (44.0, 320.0)  # tile period in working pixels
 MAX_TILT_DEG = 12.0
 SYNC_MIN_Z = 5.0
 LATTICES_TRIED = 8  # candidate lattices checked against the synchronisation chips, best first
 COMB_HARMONIC, COMB_STEP, COMB_BAND, COMB_MIN_Z = 12, 0.003, (0.02, 0.3), 4.0
+RECTANGLES_TRIED = 2  # stretched upright lattices from the axis combs
 # The sides of the studio's output sizes (pipeline.types.ASPECTS): a re-share that rescales to a standard
 # size maps one of them onto one of the picture's sides, so those ratios are tried as scales.
 STUDIO_SIDES = (480, 832)
 _WHITEN_HIGHPASS, _NORM_SIGMA = 3.0, 8.0  # pixels of the marked scale
 EMBED_HIGHPASS = 3.0
 EQUALISER_FLOOR = 0.02
+# The fold works near the marked scale: a copy more than this many picture pixels per tile pixel is shrunk
+# first, one at most FOLD_HALF_BELOW is folded at half the tile's resolution.
+FOLD_SHRINK_ABOVE, FOLD_HALF_BELOW = 1.2, 0.6
+# Marked-scale pixels folded at most (the middle of a larger copy): about the studio's 832x480 frame, so a
+# 1080x1920 copy at 1.3x costs what the studio's own clip does.
+FOLD_AREA = 450_000
 
 
 @dataclass(frozen=True)
@@ -368,6 +379,8 @@ def _working(luma: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 _REACH = 0.47  # of the picture's size: the longest lag the (cyclic) autocorrelation shows
+# (a, b) multiples of the lattice vectors whose autocorrelation peaks vouch for a lattice: one half plane.
+_SUPPORT_STEPS = np.array([(a, b) for a in range(4) for b in range(-3, 4) if a > 0 or b > 0], np.float64)
 
 
 def _block_grid_mask(shape: tuple[int, int], source: tuple[int, int]) -> np.ndarray:
@@ -457,16 +470,11 @@ def _refine(ac: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray,
 def _lattice_support(score: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> float:
     """Mean peak height (noise units) over the lattice points in reach: a true lattice lights up all of them."""
     h, w = score.shape
-    values = []
-    for a in range(0, 4):
-        for b in range(-3, 4):
-            if a == 0 and b <= 0:
-                continue
-            x, y = a * v1 + b * v2
-            if abs(x) > _REACH * w or abs(y) > _REACH * h or np.hypot(x, y) < PERIOD_RANGE[0]:
-                continue
-            values.append(score[int(round(y)) + h // 2, int(round(x)) + w // 2])
-    return float(np.mean(values)) if values else -np.inf
+    x, y = (_SUPPORT_STEPS @ np.stack([v1, v2])).T
+    keep = (np.abs(x) <= _REACH * w) & (np.abs(y) <= _REACH * h) & (np.hypot(x, y) >= PERIOD_RANGE[0])
+    if not keep.any():
+        return -np.inf
+    return float(np.mean(score[np.rint(y[keep]).astype(int) + h // 2, np.rint(x[keep]).astype(int) + w // 2]))
 
 
 def _as_basis(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -533,6 +541,27 @@ def _harmonics() -> np.ndarray:
     return np.stack([mm[keep], nn[keep]], axis=1).astype(np.float64)
 
 
+def _flat_spectrum(picture: np.ndarray, source: tuple[int, int]) -> np.ndarray:
+    """The picture's power spectrum (rfft layout) over its own smoothed envelope, codec block lines removed:
+    a tiled pattern's harmonics stand out of it whatever the content's spectral slope."""
+    h, w = picture.shape
+    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
+    spectrum = np.abs(np.fft.rfft2((picture - picture.mean()) * window)) ** 2 * _block_grid_mask(picture.shape, source)
+    shifted = np.fft.fftshift(spectrum, axes=0).astype(np.float32)
+    envelope = cv2.blur(shifted, (9, 9))  # the content's own spectral slope
+    return np.fft.ifftshift(shifted / (envelope + 1e-12), axes=0)
+
+
+def _comb_periods(h: int, w: int) -> np.ndarray:
+    low, high = PERIOD_RANGE[0], min(PERIOD_RANGE[1] * 1.5, 0.95 * max(h, w))
+    return np.exp(np.arange(np.log(low), np.log(high), COMB_STEP))
+
+
+def _robust_z(score: np.ndarray) -> np.ndarray:
+    median = float(np.median(score))
+    return (score - median) / (1.4826 * float(np.median(np.abs(score - median))) + 1e-12)
+
+
 def comb_scan(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """How strongly the picture's spectrum shows an upright square lattice of each period (working pixels).
 
@@ -541,36 +570,62 @@ def comb_scan(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray,
     or a 9:16 reframe that leaves two tiles across). Returns (periods, z) with z in robust noise units.
     """
     h, w = picture.shape
-    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
-    spectrum = np.abs(np.fft.rfft2((picture - picture.mean()) * window)) ** 2 * _block_grid_mask(picture.shape, source)
-    shifted = np.fft.fftshift(spectrum, axes=0).astype(np.float32)
-    envelope = cv2.blur(shifted, (9, 9))  # the content's own spectral slope
-    flat = np.fft.ifftshift(shifted / (envelope + 1e-12), axes=0)
-    low, high = PERIOD_RANGE[0], min(PERIOD_RANGE[1] * 1.5, 0.95 * max(h, w))
-    periods = np.exp(np.arange(np.log(low), np.log(high), COMB_STEP))
+    flat = _flat_spectrum(picture, source)
+    periods = _comb_periods(h, w)
     harm = _harmonics()
     freq = np.hypot(harm[:, 0], harm[:, 1])[None, :] / periods[:, None]  # cycles per working pixel
     kx = np.rint(harm[None, :, 0] * w / periods[:, None]).astype(np.int64)
     ky = np.rint(harm[None, :, 1] * h / periods[:, None]).astype(np.int64)
     use = (freq >= COMB_BAND[0]) & (freq <= COMB_BAND[1]) & (kx <= w // 2) & (np.abs(ky) < h // 2)
     values = np.where(use, flat[ky % h, np.minimum(kx, w // 2)], 0.0)
-    score = values.sum(axis=1) / np.maximum(use.sum(axis=1), 1)
-    median = float(np.median(score))
-    spread = 1.4826 * float(np.median(np.abs(score - median))) + 1e-12
-    return periods, (score - median) / spread
+    return periods, _robust_z(values.sum(axis=1) / np.maximum(use.sum(axis=1), 1))
 
 
-def _comb_candidates(picture: np.ndarray, source: tuple[int, int], count: int = 3) -> list[tuple[float, float]]:
-    """(z, period) of the strongest comb-scan peaks, and for each its double and triple (a lattice of a
-    third of the period lights a third of the harmonics: its comb can outscore the true one)."""
-    periods, z = comb_scan(picture, source)
+def axis_combs(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The comb scan along each axis alone: (periods, z of a horizontal period, z of a vertical period).
+
+    A crop of one side resized back stretches the tiles into rectangles, which the square comb misses; every
+    column of the spectrum at a multiple of the horizontal lattice frequency holds harmonics, so the
+    spectrum's mean over rows (over columns) shows the horizontal (vertical) period alone.
+    """
+    h, w = picture.shape
+    flat = _flat_spectrum(picture, source)
+    columns, rows = flat.mean(axis=0), flat.mean(axis=1)
+    periods = _comb_periods(h, w)
+    m = np.arange(1, COMB_HARMONIC + 1)[None, :]
+    use = (m / periods[:, None] >= COMB_BAND[0]) & (m / periods[:, None] <= COMB_BAND[1])
+
+    def scan(profile: np.ndarray, n: int, limit: int) -> np.ndarray:
+        k = np.rint(m * n / periods[:, None]).astype(np.int64)
+        ok = use & (k < limit)
+        return _robust_z(np.where(ok, profile[np.minimum(k, limit - 1)], 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1))
+
+    return periods, scan(columns, w, w // 2 + 1), scan(rows, h, h // 2)
+
+
+def _peak_periods(periods: np.ndarray, z: np.ndarray, count: int,
+                  multiples: tuple[int, ...] = (1, 2, 3)) -> list[tuple[float, float]]:
+    """(z, period) of the strongest local maxima of a comb at least COMB_MIN_Z, and for each its double and
+    triple (a lattice of a third of the period lights a third of the harmonics: its comb can outscore the
+    true one)."""
     peaks = np.flatnonzero((z >= np.maximum(np.roll(z, 1), np.roll(z, -1))) & (z >= COMB_MIN_Z))
     out: list[tuple[float, float]] = []
     for i in peaks[np.argsort(z[peaks])[::-1][:count]]:
-        for k in (1, 2, 3):
+        for k in multiples:
             if periods[i] * k <= periods[-1] and not any(abs(np.log(p / (periods[i] * k))) < 0.01 for _, p in out):
                 out.append((float(z[i]), float(periods[i] * k)))
     return out
+
+
+def _rectangle_candidates(picture: np.ndarray, source: tuple[int, int],
+                          squares: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(horizontal, vertical) periods of upright lattices stretched out of square (a one-side crop resized
+    back): pairs of the square comb's peaks (each side of a rectangle lights its own square comb) and of the
+    axis combs' whose sides differ by 3-45%, strongest first, at most RECTANGLES_TRIED."""
+    periods, zx, zy = axis_combs(picture, source)
+    pairs = {(px, py): a + b for a, px in squares + _peak_periods(periods, zx, 2, (1,))
+             for b, py in squares + _peak_periods(periods, zy, 2, (1,)) if 0.03 < abs(np.log(px / py)) < np.log(1.45)}
+    return sorted(pairs, key=lambda p: -pairs[p])[:RECTANGLES_TRIED]
 
 
 def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -581,8 +636,12 @@ def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> Iterator
     search (the most common case: a clip kept upright).
     """
     out: list[tuple[np.ndarray, np.ndarray]] = []
-    for _, p in _comb_candidates(picture, source):
+    periods, z = comb_scan(picture, source)
+    for _, p in _peak_periods(periods, z, 3):
         out.append((np.array([p, 0.0]), np.array([0.0, p])))
+        yield out[-1]
+    for px, py in _rectangle_candidates(picture, source, _peak_periods(periods, z, 3, (1,))):
+        out.append((np.array([px, 0.0]), np.array([0.0, py])))
         yield out[-1]
     h, w = picture.shape
     factor = h / source[0]
@@ -610,28 +669,82 @@ class TileView:
     payload: np.ndarray  # TILE x TILE
 
 
-def _tile_view(luma: np.ndarray, v1: np.ndarray, v2: np.ndarray, _unused: float,
-               source: tuple[int, int]) -> TileView:
+class _Halvings:
+    """A picture and its halvings (area averages), made as a fold first needs them: a large copy is shrunk
+    towards the marked scale from the nearest one, not from the full picture for every candidate lattice."""
+
+    def __init__(self, luma: np.ndarray) -> None:
+        self.levels = [np.asarray(luma, np.float32)]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.levels[0].shape
+
+    def shrunk(self, scale: float) -> np.ndarray:
+        """The picture shrunk `scale` times (area average), from the smallest halving still larger."""
+        h, w = self.shape
+        while 2 ** len(self.levels) <= scale and min(self.levels[-1].shape) >= 4:
+            top = self.levels[-1]
+            self.levels.append(cv2.resize(top, (top.shape[1] // 2, top.shape[0] // 2), interpolation=cv2.INTER_AREA))
+        level = self.levels[min(int(np.floor(np.log2(scale))), len(self.levels) - 1)]
+        size = (max(1, round(w / scale)), max(1, round(h / scale)))
+        return level if level.shape[::-1] == size else cv2.resize(level, size, interpolation=cv2.INTER_AREA)
+
+
+def _tile_view(picture: _Halvings, v1: np.ndarray, v2: np.ndarray) -> TileView:
     """Warp the (full size) picture so the lattice (v1, v2) becomes TILE x TILE squares, whiten it at the
-    marked scale, and average every tile onto one (pixels outside the picture weigh nothing)."""
-    basis = np.stack([v1, v2], axis=1) / TILE  # tile pixel -> picture pixel
+    marked scale, and average every tile onto one (pixels outside the picture weigh nothing).
+
+    The fold costs what the warped picture's size costs, whatever the copy's size: a copy larger than the
+    marked scale (720p, a 9:16 reframe) is shrunk by area first (which also keeps its content from
+    aliasing into the mark's band), a copy at half the marked scale or less (0.5x) is folded at half
+    the tile's resolution (it holds no finer detail) and the folded tile brought back up, and no more
+    than FOLD_AREA marked-scale pixels are folded.
+    """
+    scale = np.sqrt(abs(float(np.linalg.det(np.stack([v1, v2], axis=1))))) / TILE  # picture px per tile px
+    luma = picture.levels[0]
+    if scale > FOLD_SHRINK_ABOVE:
+        h, w = luma.shape
+        luma = picture.shrunk(scale)
+        stretch = np.array([luma.shape[1] / w, luma.shape[0] / h])
+        v1, v2 = v1 * stretch, v2 * stretch
+    k = 2 if scale <= FOLD_HALF_BELOW else 1
+    luma = _centre(luma, FOLD_AREA * min(scale, 1.0) ** 2)
+    tile = TILE // k
+    basis = np.stack([v1, v2], axis=1) / tile  # folded-tile pixel -> picture pixel
     inverse = np.linalg.inv(basis)
     h, w = luma.shape
     corners = inverse @ np.array([[0, w, 0, w], [0, 0, h, h]], np.float64)
     low = np.floor(corners.min(axis=1))
     size = np.ceil(corners.max(axis=1) - low).astype(int) + 1
-    size = (-(-size // TILE)) * TILE
+    size = (-(-size // tile)) * tile
     affine = np.hstack([basis, (basis @ low)[:, None]]).astype(np.float32)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     dsize = (int(size[0]), int(size[1]))
-    warped = cv2.warpAffine(luma.astype(np.float32), affine, dsize, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    warped = cv2.warpAffine(luma, affine, dsize, flags=flags, borderMode=cv2.BORDER_REPLICATE)
     inside = cv2.warpAffine(np.ones((h, w), np.float32), affine, dsize, flags=flags, borderValue=0.0)
     inside = (inside > 0.99).astype(np.float32)
-    white = _without_lines(whiten(warped) * inside, inside)
-    sy, sx = dsize[1] // TILE, dsize[0] // TILE
-    total = white.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    count = inside.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    return TileView(total / np.maximum(count, 1.0))
+    white = _without_lines(whiten(warped, _WHITEN_HIGHPASS / k, _NORM_SIGMA / k) * inside, inside)
+    sy, sx = dsize[1] // tile, dsize[0] // tile
+    total = white.reshape(sy, tile, sx, tile).sum(axis=(0, 2))
+    count = inside.reshape(sy, tile, sx, tile).sum(axis=(0, 2))
+    folded = total / np.maximum(count, 1.0)
+    return TileView(_upsampled(folded, TILE) if k > 1 else folded)
+
+
+def _centre(picture: np.ndarray, area: float) -> np.ndarray:
+    """The middle of a picture, at most `area` pixels, its aspect ratio kept."""
+    h, w = picture.shape
+    f = min(1.0, np.sqrt(area / (h * w)))
+    ch, cw = max(1, int(h * f)), max(1, int(w * f))
+    return picture[(h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
+
+
+def _upsampled(tile: np.ndarray, size: int) -> np.ndarray:
+    """A cyclic tile brought up to size x size pixels by zero-padding its spectrum (exact for a repeating tile)."""
+    pad = (size - tile.shape[0]) // 2
+    spectrum = np.pad(np.fft.fftshift(np.fft.fft2(tile)), pad)
+    return np.real(np.fft.ifft2(np.fft.ifftshift(spectrum)))
 
 
 def _without_lines(white: np.ndarray, inside: np.ndarray) -> np.ndarray:
@@ -716,8 +829,9 @@ def read_picture(luma: np.ndarray, frames_read: int = 1) -> MarkReading:
         return MarkReading(False, None, None, frames_read)
     picture = whiten(working, 2.0, 6.0)
     best_z = 0.0
+    halvings = _Halvings(luma)
     for v1, v2 in candidate_lattices(picture, luma.shape):
-        view = _tile_view(luma, v1 / factor, v2 / factor, 0.0, luma.shape)
+        view = _tile_view(halvings, v1 / factor, v2 / factor)
         z, turn, shift = _align(view.payload)
         best_z = max(best_z, z)
         if z < SYNC_MIN_Z:
@@ -753,7 +867,8 @@ def _frame_luma(frame: av.VideoFrame) -> np.ndarray:
 
 
 def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkReading:
-    """Read the mark from the reference frames among the first max_frames of a video file, averaged.
+    """Read the mark from the reference frames among the first max_frames of a video file (fewer when its
+    frames are larger than the studio's: at most DECODE_PIXELS pixels), averaged.
 
     Frames no other frame refers to (most B-frames) are skipped: they cost as much to decode and carry
     the mark worst (an encoder quantizes them hardest).
@@ -768,9 +883,12 @@ def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkRea
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.codec_context.skip_frame = "NONREF"
+            limit = max_frames
             for frame in container.decode(stream):
                 average.add(_frame_luma(frame))
-                if average.count >= max_frames:
+                if average.count == 1:
+                    limit = min(max_frames, max(1, -(-DECODE_PIXELS // (frame.width * frame.height))))
+                if average.count >= limit:
                     break
     except av.FFmpegError as e:
         raise SafetyError("bad_video", f"cannot read the video {Path(path).name}: {e}") from e
