@@ -8,11 +8,13 @@ clip's own picture works against) was tried and removed: over eight clip ids it 
 worse (soft SNR after CRF 30 0.98 with it, 1.30 without):
 
 - **One tile, repeated.** A 128x128 pixel tile is tiled over every frame. It is the sum of two
-  layers on the same 8x8 pixel cells (16x16 of them): known synchronisation chips, and the coded
-  payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at rate 1/2, each
-  coded bit on one or two cells under a keyed carrier). 8x8 cells are what H.264 keeps best (CRF 30-35;
-  CRF 40 wears too many bits) and what survives halving the size. The pattern is the same in every frame, so a reader averages
-  frames: content that moves averages away, the mark does not.
+  layers on the same 8x8 pixel cells (16x16 of them): known synchronisation chips (a fifth of the
+  power), and the coded payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at
+  rate 1/2, each coded bit on one or two cells under a keyed carrier) with its share along the chips
+  taken out, so that no word lowers the synchronisation peak. 8x8 cells are what H.264 keeps best
+  (through CRF 40) and what survives halving the size. Scheme 3 (clips marked before) had 4x4 pixel
+  chips, quantised away first at CRF 35-40; the reader tries scheme 4, then 3. The pattern is the same
+  in every frame, so a reader averages frames: content that moves averages away, the mark does not.
 - **Luminance, masked.** The pattern is added to Y only (the same amount to R, G and B), scaled by
   the local texture of each frame (texture hides it; a flat sky or a cheek gets little, so it shows
   no mottle there), and faded out towards black and white, where it would clip: a letterbox bar or a
@@ -25,6 +27,8 @@ worse (soft SNR after CRF 30 0.98 with it, 1.30 without):
   average picture back to tile coordinates at the marked scale, folds every tile onto one and
   finds the tile's translation by correlating with the synchronisation chips, in all eight
   orientations of the square (a horizontal flip, or a clip turned by 90 degrees, is one of them).
+  Reading costs about what one 5 s studio clip costs whatever the copy: at most 64 studio frames'
+  worth of pixels are decoded, and every fold works near the marked scale on at most FOLD_AREA pixels.
 - **Never a wrong id.** A word is accepted only when the synchronisation peak stands at least
   SYNC_MIN_Z standard deviations above its surface and the 24-bit keyed check matches; the clip
   id must then still be one the studio stored.
