@@ -793,19 +793,27 @@ def _placed(folded: np.ndarray, turn: int, shift: tuple[int, int]) -> np.ndarray
     return np.roll(_turned(folded, turn), (-shift[0], -shift[1]), axis=(0, 1))
 
 
-def _align(folded: np.ndarray, scheme: int = SCHEME) -> tuple[float, int, tuple[int, int]]:
+def _turned_spectra(folded: np.ndarray) -> np.ndarray:
+    """The spectra of the folded tile's eight orientations, each less its mean (shared by every scheme)."""
+    tiles = np.stack([_turned(folded, turn) for turn in range(8)])
+    return np.fft.rfft2(tiles - tiles.mean(axis=(1, 2), keepdims=True))
+
+
+@lru_cache(maxsize=2)
+def _template_spectrum(scheme: int) -> np.ndarray:
+    return np.conj(np.fft.rfft2(_sync_template(scheme)))
+
+
+def _align(folded: np.ndarray, scheme: int = SCHEME,
+           spectra: np.ndarray | None = None) -> tuple[float, int, tuple[int, int]]:
     """How to turn and shift the folded tile onto a scheme's synchronisation chips, and how sure that is (z)."""
-    template = np.conj(np.fft.rfft2(_sync_template(scheme)))
-    best = (-np.inf, 0, (0, 0))
-    for turn in range(8):
-        tile = _turned(folded, turn)
-        corr = np.fft.irfft2(np.fft.rfft2(tile - tile.mean()) * template, s=tile.shape)
-        peak = int(np.argmax(corr))
-        z = (corr.flat[peak] - corr.mean()) / max(float(corr.std()), 1e-12)
-        if z > best[0]:
-            dy, dx = np.unravel_index(peak, corr.shape)
-            best = (float(z), turn, (int(dy), int(dx)))
-    return best
+    spectra = _turned_spectra(folded) if spectra is None else spectra
+    corr = np.fft.irfft2(spectra * _template_spectrum(scheme), s=folded.shape).reshape(8, -1)
+    peaks = corr.argmax(axis=1)
+    z = (corr[np.arange(8), peaks] - corr.mean(axis=1)) / np.maximum(corr.std(axis=1), 1e-12)
+    turn = int(np.argmax(z))
+    dy, dx = np.unravel_index(int(peaks[turn]), folded.shape)
+    return float(z[turn]), turn, (int(dy), int(dx))
 
 
 def _raw_cells(aligned: np.ndarray) -> np.ndarray:
@@ -858,8 +866,9 @@ def read_picture(luma: np.ndarray, frames_read: int = 1) -> MarkReading:
     halvings = _Halvings(luma)
     for v1, v2 in candidate_lattices(picture, luma.shape):
         view = _tile_view(halvings, v1 / factor, v2 / factor)
+        spectra = _turned_spectra(view.payload)
         for scheme in SCHEMES_READ:
-            z, turn, shift = _align(view.payload, scheme)
+            z, turn, shift = _align(view.payload, scheme, spectra)
             best_z = max(best_z, z)
             if z < SYNC_MIN_Z:
                 continue
