@@ -84,9 +84,10 @@ DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fade
 
 # Reading.
 DEFAULT_DECODE_FRAMES = 120  # reference frames decoded at most (5 s at 24 fps)
-# Pixels decoded at most: 64 frames of the studio's 832x480 (every reference frame of a 5 s clip). A larger
-# copy (720p, a 9:16 reframe to 1080x1920) is an upscale holding no more tiles per frame, and its frames cost
-# more to decode: reading stays within its time (13 frames of 1080x1920).
+# Pixels decoded for a first, quick reading: 64 frames of the studio's 832x480 (every reference frame of a 5 s
+# clip). A larger copy (720p, a 9:16 reframe to 1080x1920) is an upscale holding no more tiles per frame, and
+# its frames cost more to decode: its first reading uses 13 frames of 1080x1920, and all of them only when
+# that finds nothing.
 DECODE_PIXELS = 64 * 832 * 480
 WORK_AREA = 250_000  # pictures larger than this many pixels are shrunk to find the lattice
 PERIOD_RANGE = (44.0, 320.0)  # tile period in working pixels
@@ -903,8 +904,11 @@ def _frame_luma(frame: av.VideoFrame) -> np.ndarray:
 
 
 def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkReading:
-    """Read the mark from the reference frames among the first max_frames of a video file (fewer when its
-    frames are larger than the studio's: at most DECODE_PIXELS pixels), averaged.
+    """Read the mark from the reference frames among the first max_frames of a video file, averaged.
+
+    A copy larger than the studio's frames is read first from DECODE_PIXELS pixels' worth of frames (a
+    quick answer for a marked 1080x1920 reframe); only when that finds nothing are the rest decoded and
+    read again (a dark or busy copy can need them all).
 
     Frames no other frame refers to (most B-frames) are skipped: they cost as much to decode and carry
     the mark worst (an encoder quantizes them hardest).
@@ -919,13 +923,19 @@ def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkRea
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.codec_context.skip_frame = "NONREF"
-            limit = max_frames
+            quick = None
             for frame in container.decode(stream):
                 average.add(_frame_luma(frame))
                 if average.count == 1:
-                    limit = min(max_frames, max(1, -(-DECODE_PIXELS // (frame.width * frame.height))))
-                if average.count >= limit:
+                    budget = max(1, -(-DECODE_PIXELS // (frame.width * frame.height)))
+                if average.count == budget < max_frames:
+                    quick = decode_luma(average)
+                    if quick.found:
+                        return quick
+                if average.count >= max_frames:
                     break
+            if quick is not None and quick.frames_read == average.count:
+                return quick
     except av.FFmpegError as e:
         raise SafetyError("bad_video", f"cannot read the video {Path(path).name}: {e}") from e
     return decode_luma(average)
