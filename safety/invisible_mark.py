@@ -27,8 +27,9 @@ worse (soft SNR after CRF 30 0.98 with it, 1.30 without):
   average picture back to tile coordinates at the marked scale, folds every tile onto one and
   finds the tile's translation by correlating with the synchronisation chips, in all eight
   orientations of the square (a horizontal flip, or a clip turned by 90 degrees, is one of them).
-  Reading costs about what one 5 s studio clip costs whatever the copy: at most 64 studio frames'
-  worth of pixels are decoded, and every fold works near the marked scale on at most FOLD_AREA pixels.
+  Every fold works near the marked scale on at most FOLD_AREA pixels, and a large copy is read first
+  from 64 studio frames' worth of pixels, so a marked copy of any size costs about what the studio's
+  own clip does; only a large copy where nothing is found is decoded in full.
 - **Never a wrong id.** A word is accepted only when the synchronisation peak stands at least
   SYNC_MIN_Z standard deviations above its surface and the 24-bit keyed check matches; the clip
   id must then still be one the studio stored.
