@@ -5,7 +5,8 @@ Usage:
 
 Clips (832x480, 24 fps, `--seconds` long, marked with both carriers, encoded as the studio does, sound
 from LibriSpeech speech over a quiet noise bed): every real fixture video, a letterboxed one (black
-bars), a night one (dark) and a static one (one frame held). Each clip goes through every edit of
+bars), a night one (dark), a static one (one frame held) and two preview renders (the studio's CPU
+animatic: a day and a night scene). Each clip goes through every edit of
 tests/attacks.py EDITS, done by the ffmpeg command line (remux, CRF 23-40, scale 0.5x and to 720p,
 crops of 5% and 10% with and without resizing back, flip, 3 degree rotation, colour, 9:16 reframe,
 screen-recording pipeline, blur, noise, 30/12 fps, 1.25x speed, trims, caption bar), and is read with
@@ -52,8 +53,28 @@ def _default(rel: str) -> Path:
     return shared if shared.exists() else ROOT / "tests" / "fixtures" / rel
 
 
-def sources(videos: Path, n: int) -> dict[str, np.ndarray]:
-    """Real footage, and the kinds of picture that are hardest to mark: black bars, night, a still."""
+# Preview renders (the studio's CPU animatic, a face photo as the cameo): a bright day and a night scene.
+PREVIEW_PROMPTS = {"preview_beach_day": "two friends laugh on a sunny beach at noon",
+                   "preview_night_street": "a person walks down a rainy city street at night"}
+
+
+def previews(seconds: float) -> dict[str, np.ndarray]:
+    from identity.imageio import read_image
+    from pipeline.preview import PreviewBackend
+    from pipeline.types import CameoRef, RenderSpec
+
+    photo = read_image(ROOT / "tests" / "fixtures" / "faces" / "jennifer_aniston" / "deepface_img12.jpg")
+    h, w = photo.shape[:2]
+    side = min(h, w)
+    crop = cv2.resize(photo[(h - side) // 2:(h + side) // 2, (w - side) // 2:(w + side) // 2], (256, 256))
+    cameo = CameoRef(cameo_id="bench", handle="bench", crops_rgb=(crop,), voice_pitch_hz=None)
+    return {name: PreviewBackend(FPS).render(RenderSpec(prompt, (cameo,), seconds, *SIZE, k + 1), lambda p: None).frames
+            for k, (name, prompt) in enumerate(PREVIEW_PROMPTS.items())}
+
+
+def sources(videos: Path, n: int, with_previews: bool = True) -> dict[str, np.ndarray]:
+    """Real footage, the studio's preview renders, and the kinds of picture that are hardest to mark: black
+    bars, night, a still."""
     clips = {p.stem: load_frames(p, n, SIZE) for p in sorted(videos.glob("*.mp4"))}
     first = next(iter(clips.values()))
     bars = np.zeros_like(first)
@@ -61,6 +82,8 @@ def sources(videos: Path, n: int) -> dict[str, np.ndarray]:
     clips["letterboxed_2.08_to_1"] = bars
     clips["night"] = (255 * (first / 255.0) ** 2.2 * 0.35).astype(np.uint8)
     clips["static"] = np.repeat(first[n // 2][None], n, axis=0)
+    if with_previews:
+        clips.update(previews(n / FPS))
     return clips
 
 
@@ -100,6 +123,7 @@ def main() -> None:
     ap.add_argument("--videos", type=Path, default=_default("videos"))
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--edits", default="")
+    ap.add_argument("--no-previews", action="store_true", help="leave out the preview renders")
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     edits = args.edits.split(",") if args.edits else list(EDITS)
@@ -112,7 +136,7 @@ def main() -> None:
         identity = pv.ensure_demo_certs(folder / "c2pa")
         manifests: dict[str, StoredManifest] = {}
         clips = {}
-        for k, (name, frames) in enumerate(sources(args.videos, n).items()):
+        for k, (name, frames) in enumerate(sources(args.videos, n, not args.no_previews).items()):
             signed, plain, info = make_clip(folder, name, frames, soundtrack(args.seconds, k), identity)
             m = info.pop("manifest")
             manifests[m.clip_id] = StoredManifest(m.clip_id, m.manifest_store, m.report_json, time.time())

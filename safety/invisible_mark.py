@@ -8,11 +8,13 @@ clip's own picture works against) was tried and removed: over eight clip ids it 
 worse (soft SNR after CRF 30 0.98 with it, 1.30 without):
 
 - **One tile, repeated.** A 128x128 pixel tile is tiled over every frame. It is the sum of two
-  layers on the same 8x8 pixel cells (16x16 of them): known synchronisation chips, and the coded
-  payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at rate 1/2, each
-  coded bit on one or two cells under a keyed carrier). 8x8 cells are what H.264 keeps best (CRF 30-35;
-  CRF 40 wears too many bits) and what survives halving the size. The pattern is the same in every frame, so a reader averages
-  frames: content that moves averages away, the mark does not.
+  layers on the same 8x8 pixel cells (16x16 of them): known synchronisation chips (a fifth of the
+  power), and the coded payload (the 64-bit clip id and a 24-bit keyed check, convolutionally coded at
+  rate 1/2, each coded bit on one or two cells under a keyed carrier) with its share along the chips
+  taken out, so that no word lowers the synchronisation peak. 8x8 cells are what H.264 keeps best
+  (through CRF 40) and what survives halving the size. Scheme 3 (clips marked before) had 4x4 pixel
+  chips, quantised away first at CRF 35-40; the reader tries scheme 4, then 3. The pattern is the same
+  in every frame, so a reader averages frames: content that moves averages away, the mark does not.
 - **Luminance, masked.** The pattern is added to Y only (the same amount to R, G and B), scaled by
   the local texture of each frame (texture hides it; a flat sky or a cheek gets little, so it shows
   no mottle there), and faded out towards black and white, where it would clip: a letterbox bar or a
@@ -25,6 +27,9 @@ worse (soft SNR after CRF 30 0.98 with it, 1.30 without):
   average picture back to tile coordinates at the marked scale, folds every tile onto one and
   finds the tile's translation by correlating with the synchronisation chips, in all eight
   orientations of the square (a horizontal flip, or a clip turned by 90 degrees, is one of them).
+  Every fold works near the marked scale on at most FOLD_AREA pixels, and a large copy is read first
+  from 64 studio frames' worth of pixels, so a marked copy of any size costs about what the studio's
+  own clip does; only a large copy where nothing is found is decoded in full.
 - **Never a wrong id.** A word is accepted only when the synchronisation peak stands at least
   SYNC_MIN_Z standard deviations above its surface and the 24-bit keyed check matches; the clip
   id must then still be one the studio stored.
@@ -54,14 +59,21 @@ TILE = 128  # pixels of the marked frame
 CELL = 8
 GRID = TILE // CELL
 CELL_SMOOTH = 1.0  # pixels of blur, so that cell edges do not show
-SYNC_CELL, SYNC_SMOOTH = 4, 0.8
+# The scheme embedded now, and every scheme the reader still reads (clips marked before keep their mark):
+# 3 had 4x4 pixel synchronisation chips, which H.264 quantises away first (CRF 35-40 left them at 4-5 sigma
+# while the payload's 8x8 cells still held); 4 lays its chips on the payload's 8x8 cells, keyed apart, with
+# the payload's share along them taken out.
+SCHEME = 4
+SCHEMES_READ = (4, 3)
+SYNC_CELLS = {3: (4, 0.8), 4: (CELL, CELL_SMOOTH)}  # chip size and blur (pixels) per scheme
 MIN_SIDE = 2 * TILE  # a frame must hold two tiles each way for the lattice to be found
 # Convolutional code, rate 1/2, constraint length 7 (the NASA/802.11 generators).
 _GENERATORS = (0o171, 0o133)
 _MEMORY = 6
 CODED_BITS = len(_GENERATORS) * (PAYLOAD_BITS + _MEMORY)
 SYNC_SHARE = 0.2  # of the pattern's power: the rest carries the payload
-_KEY = b"cameo-studio/invisible-mark/v3"
+_KEY = b"cameo-studio/invisible-mark/v3"  # payload check and layout (every scheme); scheme 3's chips
+_SYNC_KEY_4 = b"cameo-studio/invisible-mark/v4/sync"
 _CLIP_ID = re.compile(rf"^[0-9a-f]{{{CLIP_ID_HEX}}}$")
 
 # Strength: luminance change per unit of pattern = clip(TEXTURE * local texture, FLAT, MAX), faded
@@ -73,18 +85,30 @@ DARK_FADE, BRIGHT_FADE = 16.0, 16.0  # luminance levels over which the mark fade
 
 # Reading.
 DEFAULT_DECODE_FRAMES = 120  # reference frames decoded at most (5 s at 24 fps)
+# Pixels decoded for a first, quick reading: 64 frames of the studio's 832x480 (every reference frame of a 5 s
+# clip). A larger copy (720p, a 9:16 reframe to 1080x1920) is an upscale holding no more tiles per frame, and
+# its frames cost more to decode: its first reading uses 13 frames of 1080x1920, and all of them only when
+# that finds nothing.
+DECODE_PIXELS = 64 * 832 * 480
 WORK_AREA = 250_000  # pictures larger than this many pixels are shrunk to find the lattice
 PERIOD_RANGE = (44.0, 320.0)  # tile period in working pixels
 MAX_TILT_DEG = 12.0
 SYNC_MIN_Z = 5.0
 LATTICES_TRIED = 8  # candidate lattices checked against the synchronisation chips, best first
 COMB_HARMONIC, COMB_STEP, COMB_BAND, COMB_MIN_Z = 12, 0.003, (0.02, 0.3), 4.0
+RECTANGLES_TRIED = 2  # stretched upright lattices from the axis combs
 # The sides of the studio's output sizes (pipeline.types.ASPECTS): a re-share that rescales to a standard
 # size maps one of them onto one of the picture's sides, so those ratios are tried as scales.
 STUDIO_SIDES = (480, 832)
 _WHITEN_HIGHPASS, _NORM_SIGMA = 3.0, 8.0  # pixels of the marked scale
 EMBED_HIGHPASS = 3.0
 EQUALISER_FLOOR = 0.02
+# The fold works near the marked scale: a copy more than this many picture pixels per tile pixel is shrunk
+# first, one at most FOLD_HALF_BELOW is folded at half the tile's resolution.
+FOLD_SHRINK_ABOVE, FOLD_HALF_BELOW = 1.2, 0.6
+# Marked-scale pixels folded at most (the middle of a larger copy): about the studio's 832x480 frame, so a
+# 1080x1920 copy at 1.3x costs what the studio's own clip does.
+FOLD_AREA = 450_000
 
 
 @dataclass(frozen=True)
@@ -185,7 +209,7 @@ def viterbi_decode(soft: np.ndarray, n_bits: int) -> np.ndarray:
 def _keyed_layout() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Synchronisation chips, payload carriers (both +-1 per cell) and which coded bit each cell carries."""
     rng = np.random.default_rng(int.from_bytes(hashlib.blake2b(_KEY, digest_size=8).digest(), "big"))
-    sync = rng.choice([-1.0, 1.0], size=(TILE // SYNC_CELL, TILE // SYNC_CELL))
+    sync = rng.choice([-1.0, 1.0], size=(TILE // SYNC_CELLS[3][0], TILE // SYNC_CELLS[3][0]))
     carrier = rng.choice([-1.0, 1.0], size=(GRID, GRID))
     which = rng.permutation(np.arange(GRID * GRID) % CODED_BITS).reshape(GRID, GRID)
     return sync, carrier, which
@@ -216,10 +240,16 @@ def _unit(tile: np.ndarray) -> np.ndarray:
     return tile / tile.std()
 
 
-@lru_cache(maxsize=1)
-def _sync_layer() -> np.ndarray:
-    sync, _, _ = _keyed_layout()
-    return _unit(_cells(sync, SYNC_SMOOTH))
+@lru_cache(maxsize=2)
+def _sync_layer(scheme: int = SCHEME) -> np.ndarray:
+    """A scheme's synchronisation chips as a unit-RMS tile."""
+    cell, smooth = SYNC_CELLS[scheme]
+    if scheme == 3:
+        chips, _, _ = _keyed_layout()
+    else:
+        rng = np.random.default_rng(int.from_bytes(hashlib.blake2b(_SYNC_KEY_4, digest_size=8).digest(), "big"))
+        chips = rng.choice([-1.0, 1.0], size=(TILE // cell, TILE // cell))
+    return _unit(_cells(chips, smooth))
 
 
 def _coded_signs(clip_id: str) -> np.ndarray:
@@ -227,19 +257,27 @@ def _coded_signs(clip_id: str) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def pattern_tile(clip_id: str) -> np.ndarray:
-    """The clip's TILE x TILE pattern, unit RMS, float32."""
+def pattern_tile(clip_id: str, scheme: int = SCHEME) -> np.ndarray:
+    """The clip's TILE x TILE pattern, unit RMS, float32 (an older scheme only to test that it is still read)."""
     _, carrier, which = _keyed_layout()
     coded = _coded_signs(clip_id)
-    payload = _unit(_cells(carrier * coded[which]))
-    tile = np.sqrt(SYNC_SHARE) * _sync_layer() + np.sqrt(1 - SYNC_SHARE) * payload
+    sync = _sync_layer(scheme)
+    payload = _cells(carrier * coded[which])
+    if scheme >= 4:
+        # The payload is noise to the synchronisation: a word whose layer happens to lean against the chips
+        # (362f8fa2ef3c3824: -0.07 of their power in scheme 3) lowers the peak the reader must find. Its
+        # share along the chips is taken out (the reader takes it out too before decoding), so every word
+        # leaves the peak whole.
+        payload = payload - sync * float(np.sum(payload * sync) / np.sum(sync * sync))
+    payload = _unit(payload)
+    tile = np.sqrt(SYNC_SHARE) * sync + np.sqrt(1 - SYNC_SHARE) * payload
     return _unit(tile).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def _sync_template() -> np.ndarray:
+@lru_cache(maxsize=2)
+def _sync_template(scheme: int = SCHEME) -> np.ndarray:
     """The synchronisation chips as the reader sees them (it whitens, as the shape already is)."""
-    return _sync_layer().astype(np.float32)
+    return _sync_layer(scheme).astype(np.float32)
 
 
 # ---- embedding -------------------------------------------------------------------------------------
@@ -300,15 +338,16 @@ def embed_frame(frame: np.ndarray, pattern: np.ndarray) -> np.ndarray:
     return _add_luma(frame, strength(_luma(frame)) * pattern)
 
 
-def embed_frames(frames: np.ndarray, clip_id: str) -> np.ndarray:
-    """Every frame of a (T, H, W, 3) uint8 RGB clip carrying the clip id; a new array."""
+def embed_frames(frames: np.ndarray, clip_id: str, scheme: int = SCHEME) -> np.ndarray:
+    """Every frame of a (T, H, W, 3) uint8 RGB clip carrying the clip id; a new array (an older scheme only
+    to test that clips marked with it are still read)."""
     _check_frames(frames)
     payload_bits(clip_id)
     height, width = frames.shape[1:3]
     if min(height, width) < MIN_SIDE:
         raise SafetyError("frame_too_small", f"frames of {width}x{height} are too small to carry the invisible "
                                              f"mark; at least {MIN_SIDE}x{MIN_SIDE} is needed")
-    pattern = _tiled(pattern_tile(clip_id), height, width)
+    pattern = _tiled(pattern_tile(clip_id, scheme), height, width)
     return np.stack([_add_luma(f, strength(_luma(f)) * pattern) for f in frames])
 
 
@@ -368,6 +407,8 @@ def _working(luma: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 _REACH = 0.47  # of the picture's size: the longest lag the (cyclic) autocorrelation shows
+# (a, b) multiples of the lattice vectors whose autocorrelation peaks vouch for a lattice: one half plane.
+_SUPPORT_STEPS = np.array([(a, b) for a in range(4) for b in range(-3, 4) if a > 0 or b > 0], np.float64)
 
 
 def _block_grid_mask(shape: tuple[int, int], source: tuple[int, int]) -> np.ndarray:
@@ -457,16 +498,11 @@ def _refine(ac: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> tuple[np.ndarray,
 def _lattice_support(score: np.ndarray, v1: np.ndarray, v2: np.ndarray) -> float:
     """Mean peak height (noise units) over the lattice points in reach: a true lattice lights up all of them."""
     h, w = score.shape
-    values = []
-    for a in range(0, 4):
-        for b in range(-3, 4):
-            if a == 0 and b <= 0:
-                continue
-            x, y = a * v1 + b * v2
-            if abs(x) > _REACH * w or abs(y) > _REACH * h or np.hypot(x, y) < PERIOD_RANGE[0]:
-                continue
-            values.append(score[int(round(y)) + h // 2, int(round(x)) + w // 2])
-    return float(np.mean(values)) if values else -np.inf
+    x, y = (_SUPPORT_STEPS @ np.stack([v1, v2])).T
+    keep = (np.abs(x) <= _REACH * w) & (np.abs(y) <= _REACH * h) & (np.hypot(x, y) >= PERIOD_RANGE[0])
+    if not keep.any():
+        return -np.inf
+    return float(np.mean(score[np.rint(y[keep]).astype(int) + h // 2, np.rint(x[keep]).astype(int) + w // 2]))
 
 
 def _as_basis(u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -533,6 +569,27 @@ def _harmonics() -> np.ndarray:
     return np.stack([mm[keep], nn[keep]], axis=1).astype(np.float64)
 
 
+def _flat_spectrum(picture: np.ndarray, source: tuple[int, int]) -> np.ndarray:
+    """The picture's power spectrum (rfft layout) over its own smoothed envelope, codec block lines removed:
+    a tiled pattern's harmonics stand out of it whatever the content's spectral slope."""
+    h, w = picture.shape
+    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
+    spectrum = np.abs(np.fft.rfft2((picture - picture.mean()) * window)) ** 2 * _block_grid_mask(picture.shape, source)
+    shifted = np.fft.fftshift(spectrum, axes=0).astype(np.float32)
+    envelope = cv2.blur(shifted, (9, 9))  # the content's own spectral slope
+    return np.fft.ifftshift(shifted / (envelope + 1e-12), axes=0)
+
+
+def _comb_periods(h: int, w: int) -> np.ndarray:
+    low, high = PERIOD_RANGE[0], min(PERIOD_RANGE[1] * 1.5, 0.95 * max(h, w))
+    return np.exp(np.arange(np.log(low), np.log(high), COMB_STEP))
+
+
+def _robust_z(score: np.ndarray) -> np.ndarray:
+    median = float(np.median(score))
+    return (score - median) / (1.4826 * float(np.median(np.abs(score - median))) + 1e-12)
+
+
 def comb_scan(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     """How strongly the picture's spectrum shows an upright square lattice of each period (working pixels).
 
@@ -541,36 +598,62 @@ def comb_scan(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray,
     or a 9:16 reframe that leaves two tiles across). Returns (periods, z) with z in robust noise units.
     """
     h, w = picture.shape
-    window = np.outer(np.hanning(h), np.hanning(w)).astype(np.float32)
-    spectrum = np.abs(np.fft.rfft2((picture - picture.mean()) * window)) ** 2 * _block_grid_mask(picture.shape, source)
-    shifted = np.fft.fftshift(spectrum, axes=0).astype(np.float32)
-    envelope = cv2.blur(shifted, (9, 9))  # the content's own spectral slope
-    flat = np.fft.ifftshift(shifted / (envelope + 1e-12), axes=0)
-    low, high = PERIOD_RANGE[0], min(PERIOD_RANGE[1] * 1.5, 0.95 * max(h, w))
-    periods = np.exp(np.arange(np.log(low), np.log(high), COMB_STEP))
+    flat = _flat_spectrum(picture, source)
+    periods = _comb_periods(h, w)
     harm = _harmonics()
     freq = np.hypot(harm[:, 0], harm[:, 1])[None, :] / periods[:, None]  # cycles per working pixel
     kx = np.rint(harm[None, :, 0] * w / periods[:, None]).astype(np.int64)
     ky = np.rint(harm[None, :, 1] * h / periods[:, None]).astype(np.int64)
     use = (freq >= COMB_BAND[0]) & (freq <= COMB_BAND[1]) & (kx <= w // 2) & (np.abs(ky) < h // 2)
     values = np.where(use, flat[ky % h, np.minimum(kx, w // 2)], 0.0)
-    score = values.sum(axis=1) / np.maximum(use.sum(axis=1), 1)
-    median = float(np.median(score))
-    spread = 1.4826 * float(np.median(np.abs(score - median))) + 1e-12
-    return periods, (score - median) / spread
+    return periods, _robust_z(values.sum(axis=1) / np.maximum(use.sum(axis=1), 1))
 
 
-def _comb_candidates(picture: np.ndarray, source: tuple[int, int], count: int = 3) -> list[tuple[float, float]]:
-    """(z, period) of the strongest comb-scan peaks, and for each its double and triple (a lattice of a
-    third of the period lights a third of the harmonics: its comb can outscore the true one)."""
-    periods, z = comb_scan(picture, source)
+def axis_combs(picture: np.ndarray, source: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The comb scan along each axis alone: (periods, z of a horizontal period, z of a vertical period).
+
+    A crop of one side resized back stretches the tiles into rectangles, which the square comb misses; every
+    column of the spectrum at a multiple of the horizontal lattice frequency holds harmonics, so the
+    spectrum's mean over rows (over columns) shows the horizontal (vertical) period alone.
+    """
+    h, w = picture.shape
+    flat = _flat_spectrum(picture, source)
+    columns, rows = flat.mean(axis=0), flat.mean(axis=1)
+    periods = _comb_periods(h, w)
+    m = np.arange(1, COMB_HARMONIC + 1)[None, :]
+    use = (m / periods[:, None] >= COMB_BAND[0]) & (m / periods[:, None] <= COMB_BAND[1])
+
+    def scan(profile: np.ndarray, n: int, limit: int) -> np.ndarray:
+        k = np.rint(m * n / periods[:, None]).astype(np.int64)
+        ok = use & (k < limit)
+        return _robust_z(np.where(ok, profile[np.minimum(k, limit - 1)], 0.0).sum(axis=1) / np.maximum(ok.sum(axis=1), 1))
+
+    return periods, scan(columns, w, w // 2 + 1), scan(rows, h, h // 2)
+
+
+def _peak_periods(periods: np.ndarray, z: np.ndarray, count: int,
+                  multiples: tuple[int, ...] = (1, 2, 3)) -> list[tuple[float, float]]:
+    """(z, period) of the strongest local maxima of a comb at least COMB_MIN_Z, and for each its double and
+    triple (a lattice of a third of the period lights a third of the harmonics: its comb can outscore the
+    true one)."""
     peaks = np.flatnonzero((z >= np.maximum(np.roll(z, 1), np.roll(z, -1))) & (z >= COMB_MIN_Z))
     out: list[tuple[float, float]] = []
     for i in peaks[np.argsort(z[peaks])[::-1][:count]]:
-        for k in (1, 2, 3):
+        for k in multiples:
             if periods[i] * k <= periods[-1] and not any(abs(np.log(p / (periods[i] * k))) < 0.01 for _, p in out):
                 out.append((float(z[i]), float(periods[i] * k)))
     return out
+
+
+def _rectangle_candidates(picture: np.ndarray, source: tuple[int, int],
+                          squares: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(horizontal, vertical) periods of upright lattices stretched out of square (a one-side crop resized
+    back): pairs of the square comb's peaks (each side of a rectangle lights its own square comb) and of the
+    axis combs' whose sides differ by 3-45%, strongest first, at most RECTANGLES_TRIED."""
+    periods, zx, zy = axis_combs(picture, source)
+    pairs = {(px, py): a + b for a, px in squares + _peak_periods(periods, zx, 2, (1,))
+             for b, py in squares + _peak_periods(periods, zy, 2, (1,)) if 0.03 < abs(np.log(px / py)) < np.log(1.45)}
+    return sorted(pairs, key=lambda p: -pairs[p])[:RECTANGLES_TRIED]
 
 
 def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -581,8 +664,12 @@ def candidate_lattices(picture: np.ndarray, source: tuple[int, int]) -> Iterator
     search (the most common case: a clip kept upright).
     """
     out: list[tuple[np.ndarray, np.ndarray]] = []
-    for _, p in _comb_candidates(picture, source):
+    periods, z = comb_scan(picture, source)
+    for _, p in _peak_periods(periods, z, 3):
         out.append((np.array([p, 0.0]), np.array([0.0, p])))
+        yield out[-1]
+    for px, py in _rectangle_candidates(picture, source, _peak_periods(periods, z, 3, (1,))):
+        out.append((np.array([px, 0.0]), np.array([0.0, py])))
         yield out[-1]
     h, w = picture.shape
     factor = h / source[0]
@@ -610,28 +697,82 @@ class TileView:
     payload: np.ndarray  # TILE x TILE
 
 
-def _tile_view(luma: np.ndarray, v1: np.ndarray, v2: np.ndarray, _unused: float,
-               source: tuple[int, int]) -> TileView:
+class _Halvings:
+    """A picture and its halvings (area averages), made as a fold first needs them: a large copy is shrunk
+    towards the marked scale from the nearest one, not from the full picture for every candidate lattice."""
+
+    def __init__(self, luma: np.ndarray) -> None:
+        self.levels = [np.asarray(luma, np.float32)]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.levels[0].shape
+
+    def shrunk(self, scale: float) -> np.ndarray:
+        """The picture shrunk `scale` times (area average), from the smallest halving still larger."""
+        h, w = self.shape
+        while 2 ** len(self.levels) <= scale and min(self.levels[-1].shape) >= 4:
+            top = self.levels[-1]
+            self.levels.append(cv2.resize(top, (top.shape[1] // 2, top.shape[0] // 2), interpolation=cv2.INTER_AREA))
+        level = self.levels[min(int(np.floor(np.log2(scale))), len(self.levels) - 1)]
+        size = (max(1, round(w / scale)), max(1, round(h / scale)))
+        return level if level.shape[::-1] == size else cv2.resize(level, size, interpolation=cv2.INTER_AREA)
+
+
+def _tile_view(picture: _Halvings, v1: np.ndarray, v2: np.ndarray) -> TileView:
     """Warp the (full size) picture so the lattice (v1, v2) becomes TILE x TILE squares, whiten it at the
-    marked scale, and average every tile onto one (pixels outside the picture weigh nothing)."""
-    basis = np.stack([v1, v2], axis=1) / TILE  # tile pixel -> picture pixel
+    marked scale, and average every tile onto one (pixels outside the picture weigh nothing).
+
+    The fold costs what the warped picture's size costs, whatever the copy's size: a copy larger than the
+    marked scale (720p, a 9:16 reframe) is shrunk by area first (which also keeps its content from
+    aliasing into the mark's band), a copy at half the marked scale or less (0.5x) is folded at half
+    the tile's resolution (it holds no finer detail) and the folded tile brought back up, and no more
+    than FOLD_AREA marked-scale pixels are folded.
+    """
+    scale = np.sqrt(abs(float(np.linalg.det(np.stack([v1, v2], axis=1))))) / TILE  # picture px per tile px
+    luma = picture.levels[0]
+    if scale > FOLD_SHRINK_ABOVE:
+        h, w = luma.shape
+        luma = picture.shrunk(scale)
+        stretch = np.array([luma.shape[1] / w, luma.shape[0] / h])
+        v1, v2 = v1 * stretch, v2 * stretch
+    k = 2 if scale <= FOLD_HALF_BELOW else 1
+    luma = _centre(luma, FOLD_AREA * min(scale, 1.0) ** 2)
+    tile = TILE // k
+    basis = np.stack([v1, v2], axis=1) / tile  # folded-tile pixel -> picture pixel
     inverse = np.linalg.inv(basis)
     h, w = luma.shape
     corners = inverse @ np.array([[0, w, 0, w], [0, 0, h, h]], np.float64)
     low = np.floor(corners.min(axis=1))
     size = np.ceil(corners.max(axis=1) - low).astype(int) + 1
-    size = (-(-size // TILE)) * TILE
+    size = (-(-size // tile)) * tile
     affine = np.hstack([basis, (basis @ low)[:, None]]).astype(np.float32)
     flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
     dsize = (int(size[0]), int(size[1]))
-    warped = cv2.warpAffine(luma.astype(np.float32), affine, dsize, flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    warped = cv2.warpAffine(luma, affine, dsize, flags=flags, borderMode=cv2.BORDER_REPLICATE)
     inside = cv2.warpAffine(np.ones((h, w), np.float32), affine, dsize, flags=flags, borderValue=0.0)
     inside = (inside > 0.99).astype(np.float32)
-    white = _without_lines(whiten(warped) * inside, inside)
-    sy, sx = dsize[1] // TILE, dsize[0] // TILE
-    total = white.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    count = inside.reshape(sy, TILE, sx, TILE).sum(axis=(0, 2))
-    return TileView(total / np.maximum(count, 1.0))
+    white = _without_lines(whiten(warped, _WHITEN_HIGHPASS / k, _NORM_SIGMA / k) * inside, inside)
+    sy, sx = dsize[1] // tile, dsize[0] // tile
+    total = white.reshape(sy, tile, sx, tile).sum(axis=(0, 2))
+    count = inside.reshape(sy, tile, sx, tile).sum(axis=(0, 2))
+    folded = total / np.maximum(count, 1.0)
+    return TileView(_upsampled(folded, TILE) if k > 1 else folded)
+
+
+def _centre(picture: np.ndarray, area: float) -> np.ndarray:
+    """The middle of a picture, at most `area` pixels, its aspect ratio kept."""
+    h, w = picture.shape
+    f = min(1.0, np.sqrt(area / (h * w)))
+    ch, cw = max(1, int(h * f)), max(1, int(w * f))
+    return picture[(h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
+
+
+def _upsampled(tile: np.ndarray, size: int) -> np.ndarray:
+    """A cyclic tile brought up to size x size pixels by zero-padding its spectrum (exact for a repeating tile)."""
+    pad = (size - tile.shape[0]) // 2
+    spectrum = np.pad(np.fft.fftshift(np.fft.fft2(tile)), pad)
+    return np.real(np.fft.ifft2(np.fft.ifftshift(spectrum)))
 
 
 def _without_lines(white: np.ndarray, inside: np.ndarray) -> np.ndarray:
@@ -654,19 +795,27 @@ def _placed(folded: np.ndarray, turn: int, shift: tuple[int, int]) -> np.ndarray
     return np.roll(_turned(folded, turn), (-shift[0], -shift[1]), axis=(0, 1))
 
 
-def _align(folded: np.ndarray) -> tuple[float, int, tuple[int, int]]:
-    """How to turn and shift the folded tile onto the synchronisation chips, and how sure that is (z)."""
-    template = np.conj(np.fft.rfft2(_sync_template()))
-    best = (-np.inf, 0, (0, 0))
-    for turn in range(8):
-        tile = _turned(folded, turn)
-        corr = np.fft.irfft2(np.fft.rfft2(tile - tile.mean()) * template, s=tile.shape)
-        peak = int(np.argmax(corr))
-        z = (corr.flat[peak] - corr.mean()) / max(float(corr.std()), 1e-12)
-        if z > best[0]:
-            dy, dx = np.unravel_index(peak, corr.shape)
-            best = (float(z), turn, (int(dy), int(dx)))
-    return best
+def _turned_spectra(folded: np.ndarray) -> np.ndarray:
+    """The spectra of the folded tile's eight orientations, each less its mean (shared by every scheme)."""
+    tiles = np.stack([_turned(folded, turn) for turn in range(8)])
+    return np.fft.rfft2(tiles - tiles.mean(axis=(1, 2), keepdims=True))
+
+
+@lru_cache(maxsize=2)
+def _template_spectrum(scheme: int) -> np.ndarray:
+    return np.conj(np.fft.rfft2(_sync_template(scheme)))
+
+
+def _align(folded: np.ndarray, scheme: int = SCHEME,
+           spectra: np.ndarray | None = None) -> tuple[float, int, tuple[int, int]]:
+    """How to turn and shift the folded tile onto a scheme's synchronisation chips, and how sure that is (z)."""
+    spectra = _turned_spectra(folded) if spectra is None else spectra
+    corr = np.fft.irfft2(spectra * _template_spectrum(scheme), s=folded.shape).reshape(8, -1)
+    peaks = corr.argmax(axis=1)
+    z = (corr[np.arange(8), peaks] - corr.mean(axis=1)) / np.maximum(corr.std(axis=1), 1e-12)
+    turn = int(np.argmax(z))
+    dy, dx = np.unravel_index(int(peaks[turn]), folded.shape)
+    return float(z[turn]), turn, (int(dy), int(dx))
 
 
 def _raw_cells(aligned: np.ndarray) -> np.ndarray:
@@ -687,22 +836,22 @@ def _equaliser() -> np.ndarray:
     return np.conj(response) / (power + EQUALISER_FLOOR * power.max())
 
 
-def _cell_values(aligned: np.ndarray) -> np.ndarray:
+def _cell_values(aligned: np.ndarray, scheme: int = SCHEME) -> np.ndarray:
     """Each cell's value as embedded (equalised), the synchronisation chips' share taken out (they are known)."""
-    sync = _sync_template()
+    sync = _sync_template(scheme)
     aligned = aligned - sync * float(np.sum(aligned * sync) / np.sum(sync * sync))
     return np.real(np.fft.ifft2(np.fft.fft2(_raw_cells(aligned)) * _equaliser()))
 
 
-def _soft_bits(aligned: np.ndarray) -> np.ndarray:
+def _soft_bits(aligned: np.ndarray, scheme: int = SCHEME) -> np.ndarray:
     """Soft values of the coded bits (positive: a 1), summed over the cells that carry each."""
     _, carrier, which = _keyed_layout()
-    return np.bincount(which.ravel(), (carrier * _cell_values(aligned)).ravel(), CODED_BITS)
+    return np.bincount(which.ravel(), (carrier * _cell_values(aligned, scheme)).ravel(), CODED_BITS)
 
 
-def decode_tile(aligned: np.ndarray) -> tuple[str | None, int]:
+def decode_tile(aligned: np.ndarray, scheme: int = SCHEME) -> tuple[str | None, int]:
     """The clip id an aligned tile carries (None when its check fails) and the coded bits in error."""
-    soft = _soft_bits(aligned)
+    soft = _soft_bits(aligned, scheme)
     bits = viterbi_decode(soft, PAYLOAD_BITS)
     errors = int(np.sum((conv_encode(bits) == 1) != (soft > 0)))
     return clip_id_from_bits(bits), errors
@@ -716,15 +865,18 @@ def read_picture(luma: np.ndarray, frames_read: int = 1) -> MarkReading:
         return MarkReading(False, None, None, frames_read)
     picture = whiten(working, 2.0, 6.0)
     best_z = 0.0
+    halvings = _Halvings(luma)
     for v1, v2 in candidate_lattices(picture, luma.shape):
-        view = _tile_view(luma, v1 / factor, v2 / factor, 0.0, luma.shape)
-        z, turn, shift = _align(view.payload)
-        best_z = max(best_z, z)
-        if z < SYNC_MIN_Z:
-            continue
-        clip_id, errors = decode_tile(_placed(view.payload, turn, shift))
-        if clip_id is not None:
-            return MarkReading(True, clip_id, errors, frames_read, round(z, 1))
+        view = _tile_view(halvings, v1 / factor, v2 / factor)
+        spectra = _turned_spectra(view.payload)
+        for scheme in SCHEMES_READ:
+            z, turn, shift = _align(view.payload, scheme, spectra)
+            best_z = max(best_z, z)
+            if z < SYNC_MIN_Z:
+                continue
+            clip_id, errors = decode_tile(_placed(view.payload, turn, shift), scheme)
+            if clip_id is not None:
+                return MarkReading(True, clip_id, errors, frames_read, round(z, 1))
     return MarkReading(False, None, None, frames_read, round(best_z, 1))
 
 
@@ -755,6 +907,10 @@ def _frame_luma(frame: av.VideoFrame) -> np.ndarray:
 def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkReading:
     """Read the mark from the reference frames among the first max_frames of a video file, averaged.
 
+    A copy larger than the studio's frames is read first from DECODE_PIXELS pixels' worth of frames (a
+    quick answer for a marked 1080x1920 reframe); only when that finds nothing are the rest decoded and
+    read again (a dark or busy copy can need them all).
+
     Frames no other frame refers to (most B-frames) are skipped: they cost as much to decode and carry
     the mark worst (an encoder quantizes them hardest).
     """
@@ -768,10 +924,19 @@ def decode_video(path: Path, max_frames: int = DEFAULT_DECODE_FRAMES) -> MarkRea
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             stream.codec_context.skip_frame = "NONREF"
+            quick = None
             for frame in container.decode(stream):
                 average.add(_frame_luma(frame))
+                if average.count == 1:
+                    budget = max(1, -(-DECODE_PIXELS // (frame.width * frame.height)))
+                if average.count == budget < max_frames:
+                    quick = decode_luma(average)
+                    if quick.found:
+                        return quick
                 if average.count >= max_frames:
                     break
+            if quick is not None and quick.frames_read == average.count:
+                return quick
     except av.FFmpegError as e:
         raise SafetyError("bad_video", f"cannot read the video {Path(path).name}: {e}") from e
     return decode_luma(average)

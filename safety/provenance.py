@@ -44,7 +44,7 @@ SOFT_BINDING_LABEL = "c2pa.soft-binding"
 # The studio's own soft-binding algorithms (entity-specific names: neither is on the C2PA soft
 # binding algorithm list). Each block's value is the clip id the mark carries, which is the key the
 # studio's manifest repository (identity.clips.ClipManifestRow) is looked up by.
-VIDEO_MARK_ALG = "org.cameo-studio.video-mark.tiled-luma.3"
+VIDEO_MARK_ALG = "org.cameo-studio.video-mark.tiled-luma.4"
 AUDIO_MARK_ALG = "org.cameo-studio.audio-mark.band-level.1"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 MIME_TYPES = {".mp4": "video/mp4"}
