@@ -1,7 +1,7 @@
 """Loopback load test: N people use the served studio at once, through its API, one session each.
 
 Usage:
-    .venv/bin/python bench/bench_load.py [--workers 1 2] [--users 10 30] [--generate-fraction 0.25]
+    .venv/bin/python bench/bench_load.py [--workers 1 2] [--users 10 30] [--generate-fraction 0.25] [--client-nice 0]
                                          [--min-generators 3] [--feed-views 5] [--think 0.5] [--ramp 5]
                                          [--owners 3] [--json]
 
@@ -287,8 +287,18 @@ def generate(res: Results, client: Client, handle: str, owner: str, seed: int) -
     return match.group(1) if match else None
 
 
+def lower_this_thread(nice: int) -> None:
+    """Run the calling thread (and the threads it starts) `nice` steps below the studio (Linux: a thread is a
+    task with its own priority). The simulated people stand for browsers on other machines: on one 2-core
+    machine their clients would otherwise take the cores from the studio they measure. This can only make
+    their own timings slower (their reading of the answers waits too), never faster."""
+    if nice and hasattr(os, "setpriority"):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0) + nice)
+
+
 def person(res: Results, url: str, downloads: Path, handle: str, owner: str | None, seed: int,
-           feed_views: int, think: float, rng: np.random.Generator) -> None:
+           feed_views: int, think: float, rng: np.random.Generator, nice: int = 0) -> None:
+    lower_this_thread(nice)
     page_load(res, url)
     client = res.timed("client connect", lambda: _client(url, downloads))
     if client is None:
@@ -317,7 +327,8 @@ def person(res: Results, url: str, downloads: Path, handle: str, owner: str | No
         client.close()
 
 
-def prober(res: Results, url: str, stop: threading.Event) -> None:
+def prober(res: Results, url: str, stop: threading.Event, nice: int = 0) -> None:
+    lower_this_thread(nice)
     while not stop.wait(1.0):
         page_load(res, url, prefix="probe ")
 
@@ -356,8 +367,8 @@ def run_load(n: int, workers: int, args, work: Path) -> dict:
         tag = f"u{n}"
         threads = [threading.Thread(target=person, name=f"{tag}_{i}", args=(
             res, url, downloads, f"{tag}_{i:03d}", owners[i % len(owners)] if i in gens else None, 1000 + i,
-            args.feed_views, args.think, np.random.default_rng(i))) for i in range(n)]
-        probe = threading.Thread(target=prober, args=(res, url, stop), daemon=True)
+            args.feed_views, args.think, np.random.default_rng(i), args.client_nice)) for i in range(n)]
+        probe = threading.Thread(target=prober, args=(res, url, stop, args.client_nice), daemon=True)
         worker_pids = children(proc.pid)
         load_before = load_average()
         start, cpu_bench, cpu_studio = time.perf_counter(), time.process_time(), cpu_seconds(proc.pid)
@@ -439,7 +450,7 @@ def finish(n: int, workers: int, res: Results, gens: set[int], owners: list[str]
              for p in ("", "config")}
     return {
         "workers": workers, "users": n, "generators": len(gens), "owners": owners, "feed_views_per_user": args.feed_views,
-        "think_s": args.think, "ramp_s": args.ramp, "cpu_cores": os.cpu_count(),
+        "think_s": args.think, "ramp_s": args.ramp, "cpu_cores": os.cpu_count(), "client_nice": args.client_nice,
         "setup_s": round(setup_s, 1), "load_s": round(load_s, 1), "cpu_s_during_load": cpu,
         "latency_s": {k: _stats(v) for k, v in sorted(res.latency.items())
                       if not k.startswith(("GET", "probe"))},
@@ -469,6 +480,9 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=0.5, help="mean pause before each /feed call (s)")
     ap.add_argument("--ramp", type=float, default=5.0, help="people start evenly over this many seconds")
     ap.add_argument("--owners", type=int, default=3, help="cameo owners open to everyone (2 or 3)")
+    ap.add_argument("--client-nice", type=int, default=0,
+                    help="run the simulated people this many nice steps below the studio (Linux), as clients on "
+                         "other machines would not compete with it; 0: the same priority")
     ap.add_argument("--json", action="store_true", help="indented JSON")
     args = ap.parse_args()
     failed, reports = False, []
