@@ -43,6 +43,7 @@ from identity.store import IndexedCameo, Store
 
 EXACT_MAX = 50_000
 SHORTLIST = 64  # candidates the approximate graph proposes per probe, rescored exactly
+SINGLE_THREAD_BUILD_MAX = 20_000  # cameos: up to here the approximate graph is built by one thread
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,10 @@ class IdentityIndex:
 
         self._ann = Index(ndim=self._matrix.shape[1], metric="ip", dtype="f32", connectivity=16,
                           expansion_add=128, expansion_search=SHORTLIST * 4)  # a wider search: recall matters more here
-        self._ann.add(np.asarray(self._keys, np.uint64), unit_rows(self._matrix[:n]))
+        # A graph built by several threads is not the same graph twice (CI saw it miss a near-duplicate now and
+        # then); a small one is built by one thread, the same every time and still quick; a large one by all.
+        threads = 1 if n <= SINGLE_THREAD_BUILD_MAX else 0
+        self._ann.add(np.asarray(self._keys, np.uint64), unit_rows(self._matrix[:n]), threads=threads)
 
     # searching ------------------------------------------------------------
     @property
